@@ -1,0 +1,121 @@
+package theory
+
+import (
+	"fmt"
+	"math"
+)
+
+// MPEdges returns the edges λ₋ = (1 − √γ)² and λ₊ = (1 + √γ)² of the
+// Marchenko–Pastur bulk for aspect ratio γ = d/n_u > 0 (docs/theory.md §2).
+func MPEdges(gamma float64) (lo, hi float64) {
+	s := math.Sqrt(gamma)
+	return (1 - s) * (1 - s), (1 + s) * (1 + s)
+}
+
+// MPDensity is the continuous part of the Marchenko–Pastur density,
+//
+//	ρ_γ(λ) = sqrt((λ₊ − λ)(λ − λ₋)) / (2π γ λ)   on [λ₋, λ₊],
+//
+// and 0 elsewhere (docs/theory.md §2). Its total mass is min(1, 1/γ); for
+// γ > 1 the rest of the mass is an atom at zero, which this function omits.
+func MPDensity(lambda, gamma float64) float64 {
+	lo, hi := MPEdges(gamma)
+	if lambda <= lo || lambda >= hi || lambda <= 0 {
+		return 0
+	}
+	return math.Sqrt((hi-lambda)*(lambda-lo)) / (2 * math.Pi * gamma * lambda)
+}
+
+// mpAngle maps a bulk eigenvalue to the angle u ∈ [0, π] of the
+// substitution λ = (1 + γ) + 2√γ cos u used throughout the package: u = 0 is
+// the upper edge λ₊ and u = π the lower edge λ₋.
+func mpAngle(lambda, gamma float64) float64 {
+	c := (lambda - 1 - gamma) / (2 * math.Sqrt(gamma))
+	return math.Acos(math.Max(-1, math.Min(1, c)))
+}
+
+// mpEigenvalue is the inverse of mpAngle.
+func mpEigenvalue(u, gamma float64) float64 {
+	return 1 + gamma + 2*math.Sqrt(gamma)*math.Cos(u)
+}
+
+// mpTailMassAngle is the Marchenko–Pastur mass above the eigenvalue whose
+// angle is u. With m = 1 + γ and h = 2√γ the substitution turns the tail
+// integral into (1/2πγ) ∫₀ᵘ h² sin²v / (m + h cos v) dv, whose antiderivative
+// is elementary:
+//
+//	(1/2πγ) [ m u − h sin u − 2|1 − γ| atan( |1 − √γ|/(1 + √γ) · tan(u/2) ) ].
+func mpTailMassAngle(u, gamma float64) float64 {
+	s := math.Sqrt(gamma)
+	m, h := 1+gamma, 2*s
+	q := math.Abs(1-s) / (1 + s)
+	// atan(q tan(u/2)) written with atan2 so that u = π is exact.
+	at := math.Atan2(q*math.Sin(u/2), math.Cos(u/2))
+	return (m*u - h*math.Sin(u) - 2*math.Abs(1-gamma)*at) / (2 * math.Pi * gamma)
+}
+
+// mpTailDensityAngle is d(mpTailMassAngle)/du, the integrand above.
+func mpTailDensityAngle(u, gamma float64) float64 {
+	s := math.Sqrt(gamma)
+	sn := math.Sin(u)
+	return 4 * gamma * sn * sn / ((1 + gamma + 2*s*math.Cos(u)) * 2 * math.Pi * gamma)
+}
+
+// MPTailMass is the Marchenko–Pastur mass of the bulk above λ,
+// ∫_λ^{λ₊} ρ_γ, in closed form (docs/theory.md §2). It is 0 above λ₊ and
+// min(1, 1/γ) below λ₋.
+func MPTailMass(lambda, gamma float64) float64 {
+	return mpTailMassAngle(mpAngle(lambda, gamma), gamma)
+}
+
+// mpQuantileAngle solves mpTailMassAngle(u) = κ for u ∈ [0, π]. The tail
+// mass is increasing in u, so a Newton iteration safeguarded by bisection
+// converges to full precision.
+func mpQuantileAngle(kappa, gamma float64) (float64, error) {
+	total := math.Min(1, 1/gamma)
+	switch {
+	case math.IsNaN(kappa) || kappa < 0:
+		return 0, fmt.Errorf("MP quantile: kappa=%g must be >= 0", kappa)
+	case kappa > total*(1+1e-14):
+		return 0, fmt.Errorf("MP quantile: kappa=%g exceeds the bulk mass min(1, alpha_u)=%g", kappa, total)
+	case kappa == 0:
+		return 0, nil
+	case kappa >= total:
+		return math.Pi, nil
+	}
+	lo, hi := 0.0, math.Pi
+	// Near u = 0 the tail mass grows like u³, which gives a good start.
+	u := math.Min(math.Pi/2, math.Cbrt(1.5*math.Pi*kappa*(1+gamma+2*math.Sqrt(gamma))))
+	for i := 0; i < 200; i++ {
+		f := mpTailMassAngle(u, gamma) - kappa
+		if f > 0 {
+			hi = u
+		} else {
+			lo = u
+		}
+		next := u - f/mpTailDensityAngle(u, gamma)
+		if !(next > lo && next < hi) {
+			next = (lo + hi) / 2
+		}
+		if math.Abs(next-u) <= 1e-16*math.Max(1, u) || hi-lo <= 1e-16 {
+			return next, nil
+		}
+		u = next
+	}
+	return u, nil
+}
+
+// MPUpperQuantile returns λ_κ, the eigenvalue above which the
+// Marchenko–Pastur bulk holds mass κ: ∫_{λ_κ}^{λ₊} ρ_γ = κ
+// (docs/theory.md §2). κ must lie in [0, min(1, 1/γ)]; κ = 0 gives λ₊ and the
+// whole bulk mass gives λ₋.
+func MPUpperQuantile(kappa, gamma float64) (float64, error) {
+	if !(gamma > 0) || math.IsInf(gamma, 0) {
+		return 0, fmt.Errorf("MP quantile: gamma=%g must be finite and > 0", gamma)
+	}
+	u, err := mpQuantileAngle(kappa, gamma)
+	if err != nil {
+		return 0, err
+	}
+	return mpEigenvalue(u, gamma), nil
+}
