@@ -1,0 +1,148 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"strconv"
+	"strings"
+
+	"github.com/optrep/optrep/pkg/theory"
+)
+
+// floatList is a flag holding comma-separated numbers.
+type floatList []float64
+
+func (l *floatList) String() string {
+	parts := make([]string, len(*l))
+	for i, v := range *l {
+		parts[i] = strconv.FormatFloat(v, 'g', -1, 64)
+	}
+	return strings.Join(parts, ",")
+}
+
+func (l *floatList) Set(s string) error {
+	var out []float64
+	for _, part := range strings.Split(s, ",") {
+		v, err := strconv.ParseFloat(strings.TrimSpace(part), 64)
+		if err != nil {
+			return fmt.Errorf("%q is not a comma-separated list of numbers", s)
+		}
+		out = append(out, v)
+	}
+	*l = out
+	return nil
+}
+
+// modelFlags are the flags shared by every subcommand that takes the model.
+type modelFlags struct {
+	theta, b                                  floatList
+	bPerp, sigma, lambda, alphaU, alphaL, kap float64
+	json                                      bool
+}
+
+func (m *modelFlags) register(fs *flag.FlagSet, withKappa bool) {
+	fs.Var(&m.theta, "theta", "spike strengths, comma-separated")
+	fs.Var(&m.b, "b", "task alignment per spike, comma-separated")
+	fs.Float64Var(&m.bPerp, "b-perp", 0, "task component outside the spikes")
+	fs.Float64Var(&m.sigma, "sigma", 0, "label noise")
+	fs.Float64Var(&m.lambda, "lambda", 0, "probe ridge")
+	fs.Float64Var(&m.alphaU, "alpha-u", math.NaN(), "unlabelled samples per dimension")
+	fs.Float64Var(&m.alphaL, "alpha-l", math.NaN(), "labelled samples per dimension")
+	if withKappa {
+		fs.Float64Var(&m.kap, "kappa", math.NaN(), "representation size k/d")
+	}
+	fs.BoolVar(&m.json, "json", false, "print JSON")
+}
+
+func (m *modelFlags) params() theory.Params {
+	return theory.Params{
+		Theta: m.theta, B: m.b, BPerp: m.bPerp, Sigma: m.sigma,
+		Lambda: m.lambda, AlphaU: m.alphaU, AlphaL: m.alphaL,
+	}
+}
+
+// usageError is bad input: reported on one line with exit status 2.
+type usageError struct{ msg string }
+
+func (e usageError) Error() string { return e.msg }
+
+// parse parses args into fs and checks that the required flags were given.
+func parse(fs *flag.FlagSet, args []string, required ...string) error {
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return usageError{"see 'optrep help' for the flags"}
+		}
+		return usageError{cleanFlagError(err)}
+	}
+	if fs.NArg() > 0 {
+		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	for _, name := range required {
+		if !set[name] {
+			return usageError{fmt.Sprintf("--%s is required", name)}
+		}
+	}
+	return nil
+}
+
+// cleanFlagError rewrites the flag package's messages with the --name
+// spelling used in the documentation.
+func cleanFlagError(err error) string {
+	msg := err.Error()
+	if i := strings.Index(msg, " -"); i >= 0 && strings.HasPrefix(msg, "invalid") {
+		msg = msg[:i] + " --" + msg[i+2:]
+	}
+	return strings.Replace(msg, "flag provided but not defined: -", "unknown flag --", 1)
+}
+
+// paramFlag maps the parameter names used in library errors to flag names.
+var paramFlag = map[string]string{
+	"theta": "--theta", "b": "--b", "b_perp": "--b-perp", "sigma": "--sigma",
+	"lambda": "--lambda", "alpha_u": "--alpha-u", "alpha_l": "--alpha-l", "kappa": "--kappa",
+	"d": "--d", "seeds": "--seeds", "seed": "--seed", "k": "--kappa",
+}
+
+// invalid turns a library validation error into a one-line usage error that
+// starts with the flag responsible, when it can be recognised.
+func invalid(err error) error {
+	msg := err.Error()
+	if i := strings.Index(msg, "kappa="); i > 0 {
+		msg = msg[i:] // drop a "captured fraction:" style context before kappa
+	}
+	name := msg
+	if i := strings.IndexAny(name, "=[: "); i >= 0 {
+		name = name[:i]
+	}
+	if f, ok := paramFlag[name]; ok {
+		return usageError{f + ": " + msg}
+	}
+	return usageError{msg}
+}
+
+// report prints a one-line error and returns the exit status for it.
+func report(stderr io.Writer, cmd string, err error) int {
+	fmt.Fprintf(stderr, "optrep %s: %s\n", cmd, strings.ReplaceAll(err.Error(), "\n", " "))
+	var ue usageError
+	if errors.As(err, &ue) {
+		return exitUsage
+	}
+	return 1
+}
+
+// formatFloat prints a number for the text tables; infinities read "Inf".
+func formatFloat(v float64) string {
+	switch {
+	case math.IsInf(v, 1):
+		return "Inf"
+	case math.IsInf(v, -1):
+		return "-Inf"
+	}
+	return strconv.FormatFloat(v, 'g', 8, 64)
+}

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+)
+
+var example = []string{"--theta", "4,1.5", "--b", "0.6,0.5", "--b-perp", "0.62", "--sigma", "0.3", "--alpha-u", "1", "--alpha-l", "0.8"}
+
+func runArgs(args ...string) (stdout, stderr string, code int) {
+	var o, e bytes.Buffer
+	code = run(args, &o, &e)
+	return o.String(), e.String(), code
+}
+
+func TestTheoryJSONHasTheDocumentedFields(t *testing.T) {
+	out, errOut, code := runArgs(append(append([]string{"theory"}, example...), "--kappa", "0.2", "--lambda", "0.05", "--json")...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	for _, k := range []string{"captured", "misspecification", "tau", "train_error", "gen_error"} {
+		if _, ok := got[k]; !ok {
+			t.Errorf("missing field %q in %s", k, out)
+		}
+	}
+	if c, _ := got["captured"].([]any); len(c) != 2 {
+		t.Errorf("captured should have one entry per spike: %s", out)
+	}
+	if g, _ := got["gen_error"].(float64); !(g > 0) {
+		t.Errorf("gen_error should be a positive number: %s", out)
+	}
+}
+
+func TestTheoryDivergenceIsNullInJSONAndInfInText(t *testing.T) {
+	args := append(append([]string{"theory"}, example...), "--kappa", "0.8")
+	out, _, code := runArgs(append(args, "--json")...)
+	if code != 0 {
+		t.Fatalf("exit %d", code)
+	}
+	if !strings.Contains(out, `"gen_error":null`) || !strings.Contains(out, `"diverges":true`) || strings.Contains(out, "NaN") {
+		t.Errorf("want gen_error null and diverges true, got %s", out)
+	}
+	text, _, _ := runArgs(args...)
+	if !strings.Contains(text, "gen error") || !strings.Contains(text, "Inf") || strings.Contains(text, "NaN") {
+		t.Errorf("want Inf in the table, got\n%s", text)
+	}
+}
+
+func TestBadInputIsOneLineWithStatusTwo(t *testing.T) {
+	base := []string{"--theta", "4,1.5", "--b", "0.6,0.5", "--alpha-u", "1", "--alpha-l", "0.8", "--kappa", "0.2"}
+	cases := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"negative alpha_u", []string{"--alpha-u", "-1"}, "--alpha-u"},
+		{"malformed number", []string{"--sigma", "abc"}, "--sigma"},
+		{"malformed list", []string{"--theta", "4,,1"}, "--theta"},
+		{"kappa beyond alpha_u", []string{"--alpha-u", "0.5", "--kappa", "0.7"}, "--kappa: kappa=0.7: exceeds min(1, alpha_u)=0.5"},
+		{"NaN noise", []string{"--sigma", "NaN"}, "--sigma"},
+		{"negative ridge", []string{"--lambda", "-0.1"}, "--lambda"},
+		{"alignment of the wrong length", []string{"--b", "1"}, "--b"},
+		{"unknown flag", []string{"--bogus", "1"}, "--bogus"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			_, errOut, code := runArgs(append(append([]string{"theory"}, base...), c.args...)...)
+			if code != 2 {
+				t.Errorf("exit %d, want 2", code)
+			}
+			if strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, c.want) {
+				t.Errorf("want one line containing %q, got %q", c.want, errOut)
+			}
+		})
+	}
+	t.Run("a missing required flag", func(t *testing.T) {
+		_, errOut, code := runArgs("theory", "--theta", "4")
+		if code != 2 || !strings.Contains(errOut, "required") {
+			t.Errorf("exit %d, %q", code, errOut)
+		}
+	})
+	t.Run("an unknown subcommand", func(t *testing.T) {
+		if _, _, code := runArgs("frobnicate"); code != 2 {
+			t.Errorf("exit %d, want 2", code)
+		}
+	})
+}
