@@ -1,0 +1,309 @@
+package theory
+
+import (
+	"fmt"
+	"math"
+	"sort"
+)
+
+// Minimum is one local minimum of E_gen over the representation size.
+type Minimum struct {
+	// Kappa is the minimiser κ; 0 for a finite representation.
+	Kappa float64
+	// Components is k ≤ r for a finite representation, else 0.
+	Components int
+	// GenError is E_gen at the minimiser.
+	GenError float64
+}
+
+// Optimum is the globally optimal representation size for one parameter
+// point (docs/theory.md §4).
+type Optimum struct {
+	Minimum
+	// MaximallyCompressed reports κ* = 0: a representation made of finitely
+	// many spike components beats every representation of positive size.
+	MaximallyCompressed bool
+	// LocalMinima lists every local minimum over [0, min(1, α_u)] in order
+	// of κ, the global one included. Without ridge, E_gen has a pole at
+	// κ = α_l and there can be one minimum on each side.
+	LocalMinima []Minimum
+}
+
+// optimalGrid is the number of scan points on each side of the pole. The
+// scan brackets minima; golden-section search then refines them.
+const optimalGrid = 160
+
+// OptimalKappa finds the global minimiser κ* of E_gen over the admissible
+// range κ ∈ [0, min(1, α_u)], together with the finite representations of
+// k ≤ r spike components (docs/theory.md §4). It works for any λ ≥ 0. Without
+// ridge E_gen is infinite at κ = α_l; the range is then split there and each
+// side is searched, so both branches are reported when both have a minimum.
+func OptimalKappa(p Params) (Optimum, error) {
+	if err := p.Validate(); err != nil {
+		return Optimum{}, err
+	}
+	gen := func(kappa float64) float64 {
+		pt, err := Evaluate(p, kappa)
+		if err != nil || pt.Diverges {
+			return math.Inf(1)
+		}
+		return pt.GenError
+	}
+	maxK := p.MaxKappa()
+	var segments [][2]float64
+	if pole := p.AlphaL; p.Lambda == 0 && pole < maxK {
+		segments = [][2]float64{{0, pole}, {pole, maxK}}
+	} else {
+		segments = [][2]float64{{0, maxK}}
+	}
+	var minima []Minimum
+	for _, seg := range segments {
+		minima = append(minima, segmentMinima(gen, seg[0], seg[1])...)
+	}
+	// The finite representations k < r are options beside κ = 0 (k = r).
+	var best Minimum
+	best.GenError = math.Inf(1)
+	for k := 1; k <= len(p.Theta); k++ {
+		pt, err := EvaluateFinite(p, k)
+		if err != nil {
+			return Optimum{}, err
+		}
+		if pt.GenError < best.GenError {
+			best = Minimum{Components: k, GenError: pt.GenError}
+		}
+	}
+	for i, m := range minima {
+		if m.Kappa == 0 {
+			// The κ → 0 end of the continuum is the finite representation;
+			// report the best finite option in its place.
+			minima[i] = best
+		}
+	}
+	for _, m := range minima {
+		if m.GenError < best.GenError {
+			best = m
+		}
+	}
+	if math.IsInf(best.GenError, 1) {
+		return Optimum{}, fmt.Errorf("optimal kappa: no finite generalisation error over [0, %g]", maxK)
+	}
+	sort.SliceStable(minima, func(i, j int) bool { return minima[i].Kappa < minima[j].Kappa })
+	return Optimum{Minimum: best, MaximallyCompressed: best.Kappa == 0, LocalMinima: minima}, nil
+}
+
+// segmentMinima scans f on [a, b] and refines every interior local minimum
+// and every endpoint minimum. Points are spread more densely near the ends,
+// where the pole and the small-κ behaviour live.
+func segmentMinima(f func(float64) float64, a, b float64) []Minimum {
+	n := optimalGrid
+	xs := make([]float64, n+1)
+	ys := make([]float64, n+1)
+	for i := range xs {
+		// Chebyshev-like spacing: dense near both ends.
+		t := (1 - math.Cos(math.Pi*float64(i)/float64(n))) / 2
+		xs[i] = a + (b-a)*t
+		ys[i] = f(xs[i])
+	}
+	var out []Minimum
+	for i := range xs {
+		left := i == 0 || ys[i] <= ys[i-1]
+		right := i == n || ys[i] < ys[i+1]
+		if !left || !right || math.IsInf(ys[i], 1) {
+			continue
+		}
+		lo, hi := xs[max(i-1, 0)], xs[min(i+1, n)]
+		x := goldenSection(f, lo, hi)
+		y := f(x)
+		if ys[i] < y { // keep the grid point if refinement did not improve
+			x, y = xs[i], ys[i]
+		}
+		// An endpoint minimum stays at the endpoint when the refinement
+		// converges onto it.
+		if i == 0 && x-a < 1e-9*(b-a) {
+			x, y = a, ys[0]
+		}
+		out = append(out, Minimum{Kappa: x, GenError: y})
+	}
+	return out
+}
+
+// goldenSection minimises a unimodal f on [a, b] to about 1e-12 relative
+// width.
+func goldenSection(f func(float64) float64, a, b float64) float64 {
+	const r = 0.6180339887498949
+	c, d := b-r*(b-a), a+r*(b-a)
+	fc, fd := f(c), f(d)
+	for i := 0; i < 200 && b-a > 1e-13*math.Max(1, math.Abs(a)+math.Abs(b)); i++ {
+		if fc <= fd {
+			b, d, fd = d, c, fc
+			c = b - r*(b-a)
+			fc = f(c)
+		} else {
+			a, c, fc = c, d, fd
+			d = a + r*(b-a)
+			fd = f(d)
+		}
+	}
+	if fc <= fd {
+		return c
+	}
+	return d
+}
+
+// CompressionSlope is ∂E_gen/∂κ at κ = 0⁺ without ridge (docs/theory.md §4):
+//
+//	(σ² + m(0))/α_l − b_⊥² − Σ_i b_i² (1+θ_i)² φ_{1+θ_i}(λ₊) / (1 + θ_i c_top,i)².
+//
+// Maximal compression is locally optimal when it is ≥ 0.
+func CompressionSlope(p Params) (float64, error) {
+	if err := p.Validate(); err != nil {
+		return 0, err
+	}
+	gamma := p.Gamma()
+	c, _ := Captured(p, 0)
+	slope := (p.Sigma*p.Sigma+Misspecification(p, c, 0))/p.AlphaL - p.BPerp*p.BPerp
+	for i, th := range p.Theta {
+		s := 1 + th*c[i]
+		slope -= p.B[i] * p.B[i] * (1 + th) * (1 + th) * edgeOverlap(th, gamma) / (s * s)
+	}
+	return slope, nil
+}
+
+// edgeOverlap is φ_{1+θ}(λ₊) = γ(1+θ)/(θ − √γ)², infinite at the threshold.
+func edgeOverlap(theta, gamma float64) float64 {
+	d := theta - math.Sqrt(gamma)
+	return gamma * (1 + theta) / (d * d)
+}
+
+// CompressionBoundaryLocal is the closed-form labelled-sample ratio α_l^c of
+// docs/theory.md §4 below which maximal compression is a local optimum of the
+// ridgeless E_gen:
+//
+//	α_l^c = (σ² + m(0)) / ( b_⊥² + Σ_i b_i² (1+θ_i)³ γ / ((θ_i − √γ)² (1 + θ_i c_top,i)²) ).
+//
+// It does not depend on p.AlphaL or p.Lambda. It is 0 when a spike sits
+// exactly at the BBP threshold with b_i ≠ 0, and +Inf when the task has no
+// component the bulk can add (b_⊥ = 0 and all b_i = 0).
+func CompressionBoundaryLocal(p Params) (float64, error) {
+	if err := p.Validate(); err != nil {
+		return 0, err
+	}
+	gamma := p.Gamma()
+	c, _ := Captured(p, 0)
+	den := p.BPerp * p.BPerp
+	for i, th := range p.Theta {
+		if p.B[i] == 0 {
+			continue
+		}
+		s := 1 + th*c[i]
+		den += p.B[i] * p.B[i] * (1 + th) * (1 + th) * edgeOverlap(th, gamma) / (s * s)
+	}
+	return (p.Sigma*p.Sigma + Misspecification(p, c, 0)) / den, nil
+}
+
+// Boundary is the compression boundary of one (θ, b, σ, α_u) setting: the
+// labelled-sample ratio below which maximal compression is optimal.
+type Boundary struct {
+	// Local is the closed form α_l^c of CompressionBoundaryLocal: below it,
+	// maximal compression is a local optimum of the ridgeless E_gen.
+	Local float64
+	// Global is where the global argmin of E_gen (with the parameters' own
+	// λ) stops being maximal compression, found by bisection on α_l. It is
+	// +Inf if compression stays optimal for every α_l tried and 0 if it
+	// never is.
+	Global float64
+	// Agrees reports that Global equals Local to the bisection tolerance.
+	// When it is false the local condition is not the whole story (a
+	// minimum elsewhere wins, or ridge moves the boundary) and Global is the
+	// boundary to use.
+	Agrees bool
+}
+
+// boundaryTol is the relative tolerance on α_l of the boundary search.
+const boundaryTol = 1e-4
+
+// CompressionBoundary returns the closed-form compression boundary and checks
+// it against the global argmin of E_gen (docs/theory.md §4). p.AlphaL is
+// ignored.
+func CompressionBoundary(p Params) (Boundary, error) {
+	if p.AlphaL == 0 || math.IsNaN(p.AlphaL) {
+		p.AlphaL = 1 // only to pass validation; the search sets α_l itself
+	}
+	local, err := CompressionBoundaryLocal(p)
+	if err != nil {
+		return Boundary{}, err
+	}
+	compressed := func(alphaL float64) (bool, error) {
+		q := p
+		q.AlphaL = alphaL
+		opt, err := OptimalKappa(q)
+		return opt.MaximallyCompressed, err
+	}
+	b := Boundary{Local: local}
+	if local > 0 && !math.IsInf(local, 1) {
+		below, err := compressed(local * (1 - boundaryTol))
+		if err != nil {
+			return Boundary{}, err
+		}
+		above, err := compressed(local * (1 + boundaryTol))
+		if err != nil {
+			return Boundary{}, err
+		}
+		if below && !above {
+			b.Global, b.Agrees = local, true
+			return b, nil
+		}
+	}
+	// Bracket the transition geometrically, then bisect in log α_l.
+	start := local
+	if !(start > 0) || math.IsInf(start, 1) {
+		start = 1
+	}
+	lo, hi := start, start
+	c, err := compressed(start)
+	if err != nil {
+		return Boundary{}, err
+	}
+	for i := 0; ; i++ {
+		if i == 60 {
+			if c {
+				b.Global = math.Inf(1)
+			}
+			return b, nil // Global stays 0 when compression never wins
+		}
+		if c {
+			hi *= 2
+			if c, err = compressed(hi); err != nil {
+				return Boundary{}, err
+			}
+			if !c {
+				break
+			}
+			lo = hi
+		} else {
+			lo /= 2
+			if c, err = compressed(lo); err != nil {
+				return Boundary{}, err
+			}
+			if c {
+				break
+			}
+			hi = lo
+		}
+	}
+	for hi/lo-1 > boundaryTol/4 {
+		mid := math.Sqrt(lo * hi)
+		c, err := compressed(mid)
+		if err != nil {
+			return Boundary{}, err
+		}
+		if c {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	b.Global = math.Sqrt(lo * hi)
+	b.Agrees = math.Abs(b.Global/local-1) <= boundaryTol
+	return b, nil
+}

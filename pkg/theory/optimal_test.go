@@ -1,0 +1,126 @@
+package theory
+
+import (
+	"fmt"
+	"math"
+	"testing"
+
+	"gonum.org/v1/gonum/floats/scalar"
+)
+
+func TestOptimalKappaIsTheGlobalMinimum(t *testing.T) {
+	for _, c := range []struct{ alphaU, alphaL, lambda float64 }{
+		{1, 0.05, 0}, {1, 0.2, 0}, {1, 0.8, 0}, {0.4, 2, 0}, {5, 0.3, 0}, {1, 0.5, 0.1}, {0.3, 0.1, 0.02},
+	} {
+		t.Run(fmt.Sprintf("alpha_u=%g alpha_l=%g lambda=%g", c.alphaU, c.alphaL, c.lambda), func(t *testing.T) {
+			p := reference()
+			p.AlphaU, p.AlphaL, p.Lambda = c.alphaU, c.alphaL, c.lambda
+			opt, err := OptimalKappa(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			// An exhaustive scan on a fine uniform grid, plus the finite options.
+			best := math.Inf(1)
+			n := 4000
+			for i := 0; i <= n; i++ {
+				e, err := GenError(p, p.MaxKappa()*float64(i)/float64(n))
+				if err != nil {
+					t.Fatal(err)
+				}
+				best = math.Min(best, e)
+			}
+			for k := 1; k <= len(p.Theta); k++ {
+				pt, _ := EvaluateFinite(p, k)
+				best = math.Min(best, pt.GenError)
+			}
+			if opt.GenError > best*(1+1e-12) {
+				t.Errorf("optimum E_gen %.15g at kappa=%g exceeds the scan's %.15g", opt.GenError, opt.Kappa, best)
+			}
+			if opt.Kappa == 0 {
+				pt, _ := EvaluateFinite(p, opt.Components)
+				if pt.GenError != opt.GenError {
+					t.Errorf("finite optimum k=%d reports %g, Evaluate gives %g", opt.Components, opt.GenError, pt.GenError)
+				}
+			} else if e, _ := GenError(p, opt.Kappa); e != opt.GenError {
+				t.Errorf("reported E_gen %g differs from GenError(kappa*)=%g", opt.GenError, e)
+			}
+		})
+	}
+}
+
+func TestOptimalKappaReportsBothBranchesOfThePole(t *testing.T) {
+	p := reference()
+	p.AlphaL = 0.05 // the pole at κ = 0.05 separates compression from a second minimum
+	opt, err := OptimalKappa(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var below, above int
+	for _, m := range opt.LocalMinima {
+		if m.Kappa < p.AlphaL {
+			below++
+		} else {
+			above++
+		}
+	}
+	if below == 0 || above == 0 {
+		t.Errorf("want a minimum on each side of the pole, got %+v", opt.LocalMinima)
+	}
+}
+
+func TestCompressionSlopeIsTheDerivativeAtZero(t *testing.T) {
+	for _, alphaL := range []float64{0.05, 0.3} {
+		p := reference()
+		p.AlphaL = alphaL
+		slope, err := CompressionSlope(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h := 1e-9
+		e0, _ := GenError(p, 0)
+		e1, _ := GenError(p, h)
+		// The slope of c(κ) departs from its edge value like κ^{2/3} (the MP
+		// quantile moves like κ^{2/3} from the edge), so a one-sided
+		// difference is off by O(h^{2/3}); at h = 1e-6 that was 2e-3
+		// relative here, so h = 1e-9 gives about 2e-5, and rounding 1e-7.
+		if fd := (e1 - e0) / h; !scalar.EqualWithinAbsOrRel(slope, fd, 1e-4, 1e-4) {
+			t.Errorf("alpha_l=%g: slope %.10g, finite difference %.10g", alphaL, slope, fd)
+		}
+	}
+}
+
+func TestCompressionBoundaryMatchesTheNumericalArgmin(t *testing.T) {
+	for _, c := range []struct {
+		name          string
+		alphaU, sigma float64
+		theta, b      []float64
+		bPerp         float64
+	}{
+		{"reference task, alpha_u=1", 1, 0.3, []float64{4, 1.5}, []float64{0.6, 0.5}, 0.62},
+		{"reference task, abundant unlabelled", 20, 0.3, []float64{4, 1.5}, []float64{0.6, 0.5}, 0.62},
+		{"reference task, scarce unlabelled", 0.3, 0.3, []float64{4, 1.5}, []float64{0.6, 0.5}, 0.62},
+		{"one aligned spike, noisy labels", 2, 1, []float64{3}, []float64{1}, 0.2},
+		{"a subcritical second spike", 0.5, 0.5, []float64{5, 1}, []float64{1, 0.5}, 0.3},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := Params{Theta: c.theta, B: c.b, BPerp: c.bPerp, Sigma: c.sigma, AlphaU: c.alphaU, AlphaL: 1}
+			b, err := CompressionBoundary(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !b.Agrees {
+				t.Fatalf("closed form %g, numerical global boundary %g", b.Local, b.Global)
+			}
+			for _, f := range []float64{0.98, 1.02} {
+				p.AlphaL = b.Local * f
+				opt, err := OptimalKappa(p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if want := f < 1; opt.MaximallyCompressed != want {
+					t.Errorf("alpha_l = %g × boundary: maximally compressed %v, want %v (kappa*=%g)", f, opt.MaximallyCompressed, want, opt.Kappa)
+				}
+			}
+		})
+	}
+}
