@@ -21,16 +21,23 @@ func BulkCaptured(theta, gamma, kappa float64) (float64, error) {
 }
 
 // bulkCapturedAngle evaluates the integral of BulkCaptured up to angle uMax
-// (the angle of λ_κ). After λ = 1 + γ + h cos u, h = 2√γ, the integrand is the
-// bounded function
+// (the angle of λ_κ); see bulkCapturedBetween.
+func bulkCapturedAngle(theta, gamma, uMax float64) float64 {
+	return bulkCapturedBetween(theta, gamma, 0, uMax)
+}
+
+// bulkCapturedBetween integrates the bulk overlap of a spike against the MP
+// law between the angles ua ≤ ub. After λ = 1 + γ + h cos u, h = 2√γ, the
+// integrand is the bounded function
 //
 //	(1/2π) τ h² sin² u / [ (τ − 1 − γ + (τ/2 − 1) h cos u)² + (τ h/2)² sin² u ],   τ = 1 + θ.
 //
 // Its denominator nearly vanishes at u = 0 when θ is close to the BBP
-// threshold √γ, and at u = π when γ is close to 1; the panels are graded
-// towards both ends on scales set by those distances.
-func bulkCapturedAngle(theta, gamma, uMax float64) float64 {
-	if uMax <= 0 {
+// threshold √γ, and at u = π when γ is close to 1; panels are graded towards
+// u = 0 on [0, π/2] and towards u = π on [π/2, π], on scales set by those
+// distances, so any sub-interval is integrated as accurately as the whole.
+func bulkCapturedBetween(theta, gamma, ua, ub float64) float64 {
+	if ub <= ua {
 		return 0
 	}
 	tau := 1 + theta
@@ -45,11 +52,13 @@ func bulkCapturedAngle(theta, gamma, uMax float64) float64 {
 	// Scales of the structure near each end, relative to the angle.
 	nearTop := 1e-3 * math.Min(1, math.Abs(theta-s)/(1+theta))
 	nearBottom := 1e-3 * math.Min(1, math.Abs(1-s))
-	split := math.Min(uMax, math.Pi/2)
-	sum := gradedIntegral(f, 0, split, 0, nearTop)
-	if uMax > split {
+	var sum float64
+	if ua < math.Pi/2 {
+		sum += gradedIntegral(f, ua, math.Min(ub, math.Pi/2), 0, nearTop)
+	}
+	if ub > math.Pi/2 {
 		g := func(v float64) float64 { return f(math.Pi - v) }
-		sum += gradedIntegral(g, math.Pi-uMax, math.Pi-split, 0, nearBottom)
+		sum += gradedIntegral(g, math.Pi-ub, math.Pi-math.Max(ua, math.Pi/2), 0, nearBottom)
 	}
 	return sum
 }

@@ -88,6 +88,11 @@ func mpQuantileAngle(kappa, gamma float64) (float64, error) {
 	u := math.Min(math.Pi/2, math.Cbrt(1.5*math.Pi*kappa*(1+gamma+2*math.Sqrt(gamma))))
 	for i := 0; i < 200; i++ {
 		f := mpTailMassAngle(u, gamma) - kappa
+		// The tail mass is computed to about 1e-16 absolute, so a residual
+		// of a few ulps of κ is as good as it gets.
+		if math.Abs(f) <= 4e-16*kappa || hi-lo <= 4e-16*hi {
+			return u, nil
+		}
 		if f > 0 {
 			hi = u
 		} else {
@@ -96,9 +101,6 @@ func mpQuantileAngle(kappa, gamma float64) (float64, error) {
 		next := u - f/mpTailDensityAngle(u, gamma)
 		if !(next > lo && next < hi) {
 			next = (lo + hi) / 2
-		}
-		if math.Abs(next-u) <= 1e-16*math.Max(1, u) || hi-lo <= 1e-16 {
-			return next, nil
 		}
 		u = next
 	}

@@ -42,24 +42,38 @@ func OptimalKappa(p Params) (Optimum, error) {
 	if err := p.Validate(); err != nil {
 		return Optimum{}, err
 	}
-	gen := func(kappa float64) float64 {
-		pt, err := Evaluate(p, kappa)
-		if err != nil || pt.Diverges {
-			return math.Inf(1)
-		}
-		return pt.GenError
+	cv, err := newCurve(p, scanPoints(0, p.MaxKappa()))
+	if err != nil {
+		return Optimum{}, fmt.Errorf("optimal kappa: %w", err)
 	}
+	return optimalOnCurve(p, cv)
+}
+
+// optimalOnCurve is OptimalKappa for a curve already tabulated for p's α_u
+// (the captured fractions do not depend on α_l or λ, so one curve serves a
+// whole row of a phase diagram or a boundary search).
+func optimalOnCurve(p Params, cv *curve) (Optimum, error) {
+	p.Theta, p.B = cv.p.Theta, cv.p.B
+	cv = &curve{p: p, gamma: cv.gamma, kappa: cv.kappa, angle: cv.angle, c: cv.c}
 	maxK := p.MaxKappa()
-	var segments [][2]float64
-	if pole := p.AlphaL; p.Lambda == 0 && pole < maxK {
-		segments = [][2]float64{{0, pole}, {pole, maxK}}
-	} else {
-		segments = [][2]float64{{0, maxK}}
+	xs := make([]float64, 0, len(cv.kappa)+1)
+	ys := make([]float64, 0, len(cv.kappa)+1)
+	pole := p.AlphaL
+	hasPole := p.Lambda == 0 && pole < maxK
+	for _, k := range cv.kappa {
+		if hasPole && k >= pole && (len(xs) == 0 || xs[len(xs)-1] < pole) {
+			// The pole splits the scan: a minimum next to it is bracketed by
+			// the pole itself, where E_gen is infinite.
+			xs = append(xs, pole)
+			ys = append(ys, math.Inf(1))
+			if k == pole {
+				continue
+			}
+		}
+		xs = append(xs, k)
+		ys = append(ys, cv.gen(k))
 	}
-	var minima []Minimum
-	for _, seg := range segments {
-		minima = append(minima, segmentMinima(gen, seg[0], seg[1])...)
-	}
+	minima := scanMinima(cv.gen, xs, ys)
 	// The finite representations k < r are options beside κ = 0 (k = r).
 	var best Minimum
 	best.GenError = math.Inf(1)
@@ -91,19 +105,23 @@ func OptimalKappa(p Params) (Optimum, error) {
 	return Optimum{Minimum: best, MaximallyCompressed: best.Kappa == 0, LocalMinima: minima}, nil
 }
 
-// segmentMinima scans f on [a, b] and refines every interior local minimum
-// and every endpoint minimum. Points are spread more densely near the ends,
-// where the pole and the small-κ behaviour live.
-func segmentMinima(f func(float64) float64, a, b float64) []Minimum {
+// scanPoints spreads optimalGrid+1 points over [a, b], more densely near
+// the ends, where the pole and the small-κ behaviour live.
+func scanPoints(a, b float64) []float64 {
 	n := optimalGrid
 	xs := make([]float64, n+1)
-	ys := make([]float64, n+1)
 	for i := range xs {
-		// Chebyshev-like spacing: dense near both ends.
 		t := (1 - math.Cos(math.Pi*float64(i)/float64(n))) / 2
 		xs[i] = a + (b-a)*t
-		ys[i] = f(xs[i])
 	}
+	xs[n] = b
+	return xs
+}
+
+// scanMinima refines every local minimum of the scan (xs, ys), endpoints
+// included, by golden-section search between its neighbours.
+func scanMinima(f func(float64) float64, xs, ys []float64) []Minimum {
+	n := len(xs) - 1
 	var out []Minimum
 	for i := range xs {
 		left := i == 0 || ys[i] <= ys[i-1]
@@ -114,26 +132,21 @@ func segmentMinima(f func(float64) float64, a, b float64) []Minimum {
 		lo, hi := xs[max(i-1, 0)], xs[min(i+1, n)]
 		x := goldenSection(f, lo, hi)
 		y := f(x)
-		if ys[i] < y { // keep the grid point if refinement did not improve
+		if ys[i] <= y { // keep the grid point (an endpoint, say) unless refinement improved on it
 			x, y = xs[i], ys[i]
-		}
-		// An endpoint minimum stays at the endpoint when the refinement
-		// converges onto it.
-		if i == 0 && x-a < 1e-9*(b-a) {
-			x, y = a, ys[0]
 		}
 		out = append(out, Minimum{Kappa: x, GenError: y})
 	}
 	return out
 }
 
-// goldenSection minimises a unimodal f on [a, b] to about 1e-12 relative
+// goldenSection minimises a unimodal f on [a, b] to about 1e-10 relative
 // width.
 func goldenSection(f func(float64) float64, a, b float64) float64 {
 	const r = 0.6180339887498949
 	c, d := b-r*(b-a), a+r*(b-a)
 	fc, fd := f(c), f(d)
-	for i := 0; i < 200 && b-a > 1e-13*math.Max(1, math.Abs(a)+math.Abs(b)); i++ {
+	for i := 0; i < 200 && b-a > 1e-10*math.Max(1e-3, math.Abs(a)+math.Abs(b)); i++ {
 		if fc <= fd {
 			b, d, fd = d, c, fc
 			c = b - r*(b-a)
@@ -233,10 +246,19 @@ func CompressionBoundary(p Params) (Boundary, error) {
 	if err != nil {
 		return Boundary{}, err
 	}
+	cv, err := newCurve(p, scanPoints(0, p.MaxKappa()))
+	if err != nil {
+		return Boundary{}, fmt.Errorf("compression boundary: %w", err)
+	}
+	return boundaryOnCurve(p, local, cv)
+}
+
+// boundaryOnCurve is CompressionBoundary for a curve tabulated for p's α_u.
+func boundaryOnCurve(p Params, local float64, cv *curve) (Boundary, error) {
 	compressed := func(alphaL float64) (bool, error) {
 		q := p
 		q.AlphaL = alphaL
-		opt, err := OptimalKappa(q)
+		opt, err := optimalOnCurve(q, cv)
 		return opt.MaximallyCompressed, err
 	}
 	b := Boundary{Local: local}

@@ -41,7 +41,7 @@ func TestOptimalKappaIsTheGlobalMinimum(t *testing.T) {
 				if pt.GenError != opt.GenError {
 					t.Errorf("finite optimum k=%d reports %g, Evaluate gives %g", opt.Components, opt.GenError, pt.GenError)
 				}
-			} else if e, _ := GenError(p, opt.Kappa); e != opt.GenError {
+			} else if e, _ := GenError(p, opt.Kappa); !scalar.EqualWithinRel(e, opt.GenError, 1e-12) {
 				t.Errorf("reported E_gen %g differs from GenError(kappa*)=%g", opt.GenError, e)
 			}
 		})
