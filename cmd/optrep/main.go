@@ -4,6 +4,8 @@
 //	optrep theory --theta 4,1.5 --b 0.6,0.5 --b-perp 0.62 --sigma 0.3 \
 //	    --alpha-u 1 --alpha-l 0.8 --kappa 0.2 [--lambda 0.05] [--json]
 //	optrep sim    (the same flags) --d 1000 --seeds 10 --seed 1 [--json]
+//	optrep optimal (the model flags without --kappa) [--json]
+//	optrep phase  (the model flags without --kappa, --alpha-u, --alpha-l) --n 100 --out phase
 //
 // Bad input is reported as one line on standard error naming the flag, with
 // exit status 2. This package only parses flags and formats output; the
@@ -26,7 +28,7 @@ func main() {
 // run dispatches to a subcommand and returns the process exit status.
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "optrep: missing subcommand (theory, sim); try 'optrep help'")
+		fmt.Fprintln(stderr, "optrep: missing subcommand (theory, sim, optimal, phase); try 'optrep help'")
 		return exitUsage
 	}
 	switch args[0] {
@@ -34,11 +36,15 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runTheory(args[1:], stdout, stderr)
 	case "sim":
 		return runSim(args[1:], stdout, stderr)
+	case "optimal":
+		return runOptimal(args[1:], stdout, stderr)
+	case "phase":
+		return runPhase(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
 	default:
-		fmt.Fprintf(stderr, "optrep: unknown subcommand %q (want theory or sim)\n", args[0])
+		fmt.Fprintf(stderr, "optrep: unknown subcommand %q (want theory, sim, optimal or phase)\n", args[0])
 		return exitUsage
 	}
 }
@@ -48,6 +54,8 @@ const usage = `optrep: optimal representation size for PCA pretraining and linea
 Subcommands:
   theory   exact high-dimensional errors at one representation size κ
   sim      the same model simulated at finite d, mean ± standard error
+  optimal  the optimal representation size κ*, its local minima and the compression boundary
+  phase    κ* over a log grid of (α_u, α_l), written as PREFIX.csv and PREFIX.json
 
 Model flags (both subcommands):
   --theta 4,1.5       spike strengths θ_1 ≥ θ_2 ≥ … > 0 (required)
@@ -65,6 +73,10 @@ Simulation flags:
   --seeds 10          independent trials (default 10, at least 2 for a standard error)
   --seed 1            base seed; results are identical for a seed whatever the core count (default 1)
   --quiet             no progress on standard error
+
+Phase flags (no --alpha-u, --alpha-l or --kappa):
+  --alpha-u-min 0.1 --alpha-u-max 100 --alpha-l-min 0.01 --alpha-l-max 10 --n 100
+  --out phase         output prefix (files are replaced only once complete)
 
 See docs/theory.md for the model and the formulas.
 `

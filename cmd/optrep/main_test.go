@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 )
@@ -91,3 +92,47 @@ func TestBadInputIsOneLineWithStatusTwo(t *testing.T) {
 		}
 	})
 }
+
+func TestOptimalJSONHasTheDocumentedFields(t *testing.T) {
+	out, errOut, code := runArgs(append(append([]string{"optimal"}, example...), "--json")...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	for _, k := range []string{"kappa_star", "gen_error_star", "maximally_compressed", "alpha_l_boundary", "local_minima"} {
+		if _, ok := got[k]; !ok {
+			t.Errorf("missing field %q in %s", k, out)
+		}
+	}
+	if _, _, code := runArgs(append(append([]string{"optimal"}, example...), "--kappa", "0.1")...); code != 2 {
+		t.Errorf("optimal accepted --kappa (exit %d)", code)
+	}
+}
+
+func TestPhaseWritesCSVAndJSON(t *testing.T) {
+	prefix := t.TempDir() + "/ph"
+	_, errOut, code := runArgs("phase", "--theta", "4", "--b", "1", "--sigma", "0.3", "--n", "3", "--quiet", "--out", prefix)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var js map[string]any
+	b, err := readFile(prefix + ".json")
+	if err != nil || json.Unmarshal(b, &js) != nil {
+		t.Fatalf("phase JSON unreadable: %v", err)
+	}
+	if k, _ := js["kappa_star"].([]any); len(k) != 3 {
+		t.Errorf("want a 3×3 grid, got %v", js["kappa_star"])
+	}
+	csvBytes, err := readFile(prefix + ".csv")
+	if err != nil || strings.Count(string(csvBytes), "\n") != 10 {
+		t.Errorf("want a header and 9 rows, got %q (%v)", csvBytes, err)
+	}
+	if _, _, code := runArgs("phase", "--theta", "4", "--b", "1", "--n", "0", "--out", prefix); code != 2 {
+		t.Errorf("--n 0 gave exit %d, want 2", code)
+	}
+}
+
+func readFile(path string) ([]byte, error) { return os.ReadFile(path) }
