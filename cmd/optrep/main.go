@@ -5,6 +5,7 @@
 //	    --alpha-u 1 --alpha-l 0.8 --kappa 0.2 [--lambda 0.05] [--json]
 //	optrep sim    (the same flags) --d 1000 --seeds 10 --seed 1 [--json]
 //	optrep optimal (the model flags without --kappa) [--json]
+//	optrep exchange (the model flags, --kappa optional: κ* when absent) [--json]
 //	optrep phase  (the model flags without --kappa, --alpha-u, --alpha-l) --n 100 --out phase
 //
 // Bad input is reported as one line on standard error naming the flag, with
@@ -28,7 +29,7 @@ func main() {
 // run dispatches to a subcommand and returns the process exit status.
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "optrep: missing subcommand (theory, sim, optimal, phase); try 'optrep help'")
+		fmt.Fprintln(stderr, "optrep: missing subcommand (theory, sim, optimal, exchange, phase); try 'optrep help'")
 		return exitUsage
 	}
 	switch args[0] {
@@ -40,11 +41,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runOptimal(args[1:], stdout, stderr)
 	case "phase":
 		return runPhase(args[1:], stdout, stderr)
+	case "exchange":
+		return runExchange(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
 	default:
-		fmt.Fprintf(stderr, "optrep: unknown subcommand %q (want theory, sim, optimal or phase)\n", args[0])
+		fmt.Fprintf(stderr, "optrep: unknown subcommand %q (want theory, sim, optimal, exchange or phase)\n", args[0])
 		return exitUsage
 	}
 }
@@ -55,6 +58,7 @@ Subcommands:
   theory   exact high-dimensional errors at one representation size κ
   sim      the same model simulated at finite d, mean ± standard error
   optimal  the optimal representation size κ*, its local minima and the compression boundary
+  exchange how many unlabelled samples replace one labelled sample (at --kappa, or at κ* without it)
   phase    κ* over a log grid of (α_u, α_l), written as PREFIX.csv and PREFIX.json
 
 Model flags (both subcommands):

@@ -136,3 +136,24 @@ func TestPhaseWritesCSVAndJSON(t *testing.T) {
 }
 
 func readFile(path string) ([]byte, error) { return os.ReadFile(path) }
+
+func TestExchangeJSONHasTheDocumentedFields(t *testing.T) {
+	for _, extra := range [][]string{{"--json"}, {"--json", "--kappa", "0.2"}} {
+		out, errOut, code := runArgs(append(append([]string{"exchange"}, example...), extra...)...)
+		if code != 0 {
+			t.Fatalf("exit %d: %s", code, errOut)
+		}
+		var got map[string]any
+		if err := json.Unmarshal([]byte(out), &got); err != nil {
+			t.Fatalf("not JSON: %v\n%s", err, out)
+		}
+		for _, k := range []string{"rate", "dE_dalpha_l", "dE_dalpha_u", "kappa", "optimised"} {
+			if _, ok := got[k]; !ok {
+				t.Errorf("missing field %q in %s", k, out)
+			}
+		}
+		if opt := got["optimised"].(bool); opt != (len(extra) == 1) {
+			t.Errorf("optimised=%v with flags %v", opt, extra)
+		}
+	}
+}
