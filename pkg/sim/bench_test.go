@@ -1,0 +1,41 @@
+package sim
+
+import (
+	"context"
+	"testing"
+
+	"github.com/optrep/optrep/pkg/theory"
+)
+
+// benchTrial times one full trial (data, PCA, probe for 20 sizes, errors).
+func benchTrial(b *testing.B, alphaU, alphaL, lambda float64) {
+	p := theory.Params{Theta: []float64{4, 2}, B: []float64{1, 0.5}, BPerp: 0.5, Sigma: 0.5, Lambda: lambda, AlphaU: alphaU, AlphaL: alphaL}
+	cfg := Config{Params: p, D: 1000, Seeds: 1}
+	if err := cfg.Validate(); err != nil {
+		b.Fatal(err)
+	}
+	maxK := cfg.MaxK()
+	ks := make([]int, 20)
+	for i := range ks {
+		ks[i] = max(1, (i+1)*maxK/len(ks))
+	}
+	if err := cfg.checkKs(ks); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for i := 0; b.Loop(); i++ {
+		if _, err := trial(context.Background(), cfg, i, ks, pathAuto); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkTrialD1000 is the brief's reference case: d = n_u = n_l = 1000,
+// ridgeless, 20 representation sizes up to k = d.
+func BenchmarkTrialD1000(b *testing.B) { benchTrial(b, 1, 1, 0) }
+
+// BenchmarkTrialD1000Ridge is the same with λ > 0 (one Cholesky for all k).
+func BenchmarkTrialD1000Ridge(b *testing.B) { benchTrial(b, 1, 1, 0.1) }
+
+// BenchmarkTrialD1000Gram uses n_u = d/2, so PCA goes through the Gram matrix.
+func BenchmarkTrialD1000Gram(b *testing.B) { benchTrial(b, 0.5, 1, 0) }
