@@ -157,3 +157,46 @@ func TestExchangeJSONHasTheDocumentedFields(t *testing.T) {
 		}
 	}
 }
+
+func TestSimJSONHasTheDocumentedFields(t *testing.T) {
+	args := append(append([]string{"sim"}, example...), "--kappa", "0.1", "--d", "120", "--seeds", "3", "--json", "--quiet")
+	out, errOut, code := runArgs(args...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	var got struct {
+		K          int
+		TrainError *struct{ Mean, StdErr *float64 } `json:"train_error"`
+		GenError   *struct{ Mean, StdErr *float64 } `json:"gen_error"`
+		Captured   []struct{ Mean, StdErr *float64 }
+	}
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("not JSON: %v\n%s", err, out)
+	}
+	if got.K != 12 || got.GenError == nil || got.GenError.Mean == nil || got.GenError.StdErr == nil ||
+		got.TrainError == nil || len(got.Captured) != 2 || got.Captured[0].StdErr == nil {
+		t.Errorf("unexpected shape: %s", out)
+	}
+	again, _, _ := runArgs(args...)
+	if again != out {
+		t.Errorf("same seed, different output:\n%s\n%s", out, again)
+	}
+}
+
+func TestSimBadInput(t *testing.T) {
+	base := append(append([]string{"sim"}, example...), "--kappa", "0.1", "--quiet")
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--d", "0"}, "--d"},
+		{[]string{"--seeds", "1"}, "--seeds"},
+		{[]string{"--seed", "-3"}, "--seed"},
+		{[]string{"--d", "many"}, "--d"},
+	} {
+		_, errOut, code := runArgs(append(append([]string{}, base...), c.args...)...)
+		if code != 2 || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, c.want) {
+			t.Errorf("%v: exit %d, %q", c.args, code, errOut)
+		}
+	}
+}
