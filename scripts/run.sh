@@ -1,0 +1,206 @@
+#!/usr/bin/env bash
+# run.sh: execute the notebooks headless, export them to HTML, and collect their checks.
+#
+#   scripts/run.sh [--quick] [--out DIR] [NOTEBOOK.ipynb ...]
+#
+# Without notebook arguments it runs every notebooks/*.ipynb. Each one is executed
+# by `jupyter nbconvert --execute` with the GoNB kernel; every stdout line of the
+# executed notebook that starts with "PASS " or "FAIL " is a check (scripts/nbcheck).
+# The run fails when a check fails, a cell fails, or a notebook reports no check.
+#
+# Results go to DIR (default: out/ at the repository root): for each notebook the
+# executed .ipynb, its .html export and logs/NAME.log, plus manifest.tsv and report.txt.
+# The run is staged beside DIR and replaces DIR only when it succeeds; a failed run
+# is kept in DIR.failed and DIR keeps the last good run.
+#
+# Environment: OPTREP_QUICK is set to 1 with --quick (0 otherwise) for the notebooks
+# to read; OPTREP_CELL_TIMEOUT (seconds, default 3600) bounds each cell;
+# OPTREP_ECHARTS_INLINE defaults to "once" (see pkg/nbplot).
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+readonly ROOT
+
+usage() {
+	sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'
+}
+
+QUICK=0
+OUT="$ROOT/out"
+NOTEBOOKS=()
+
+parse_args() {
+	while (($# > 0)); do
+		case "$1" in
+		--quick) QUICK=1 ;;
+		--out)
+			[[ $# -ge 2 ]] || { echo "run.sh: --out needs a directory" >&2; exit 2; }
+			OUT="$2"
+			shift
+			;;
+		--out=*) OUT="${1#--out=}" ;;
+		-h | --help) usage; exit 0 ;;
+		-*) echo "run.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
+		*) NOTEBOOKS+=("$1") ;;
+		esac
+		shift
+	done
+}
+
+# resolve_notebooks makes every path absolute and checks that the names are unique,
+# since the outputs of all notebooks share one folder.
+resolve_notebooks() {
+	if ((${#NOTEBOOKS[@]} == 0)); then
+		shopt -s nullglob
+		NOTEBOOKS=("$ROOT"/notebooks/*.ipynb)
+		shopt -u nullglob
+		if ((${#NOTEBOOKS[@]} == 0)); then
+			echo "run.sh: no notebooks/*.ipynb to run (pass notebook paths to run others)" >&2
+			exit 2
+		fi
+	fi
+	local -A seen=()
+	local i name
+	for i in "${!NOTEBOOKS[@]}"; do
+		[[ -f "${NOTEBOOKS[$i]}" ]] || { echo "run.sh: ${NOTEBOOKS[$i]}: no such notebook" >&2; exit 2; }
+		NOTEBOOKS[i]="$(realpath "${NOTEBOOKS[$i]}")"
+		name="$(basename "${NOTEBOOKS[$i]}")"
+		if [[ -n "${seen[$name]:-}" ]]; then
+			echo "run.sh: two notebooks are named $name; their outputs would collide" >&2
+			exit 2
+		fi
+		seen[$name]=1
+	done
+}
+
+# check_out refuses an output folder that holds one of the notebooks being run:
+# swapping the results into place would replace the committed notebooks.
+check_out() {
+	mkdir -p "$(dirname "$OUT")"
+	OUT="$(realpath -m "$OUT")"
+	local nb
+	for nb in "${NOTEBOOKS[@]}"; do
+		case "$nb" in
+		"$OUT"/*) echo "run.sh: --out $OUT contains $nb; choose another output folder" >&2; exit 2 ;;
+		esac
+	done
+	if [[ "$OUT" == "$ROOT" || "$OUT" == "/" ]]; then
+		echo "run.sh: refusing to use $OUT as the output folder" >&2
+		exit 2
+	fi
+}
+
+# Runs go through the project's own kernel spec, tools and echarts copy.
+prepare_env() {
+	export JUPYTER_PATH="$ROOT/.optrep/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
+	export PATH="$ROOT/.optrep/bin:$PATH"
+	export OPTREP_QUICK="$QUICK"
+	export OPTREP_ECHARTS="${OPTREP_ECHARTS:-$ROOT/.optrep/assets/echarts.min.js}"
+	# One page shows a whole headless session, so echarts needs sending only once (pkg/nbplot).
+	export OPTREP_ECHARTS_INLINE="${OPTREP_ECHARTS_INLINE:-once}"
+	JUPYTER=/usr/bin/jupyter
+	[[ -x "$JUPYTER" ]] || JUPYTER="$(command -v jupyter)"
+	CELL_TIMEOUT="${OPTREP_CELL_TIMEOUT:-3600}"
+	(cd "$ROOT" && go build -o "$ROOT/.optrep/bin/nbcheck" ./scripts/nbcheck)
+}
+
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# quiet_log drops what GoNB and nbconvert always print (info lines, the note that
+# gopls is missing, which only matters for autocompletion) to leave what went wrong.
+quiet_log() {
+	awk '
+		/^I[0-9][0-9][0-9][0-9] / || /Could not parse Jupyter KernelId/ { next }
+		/Program gopls is not installed/ { have = 0; skip = 1; fences = 0; next }
+		skip { if ($0 ~ /^```/ && ++fences == 2) skip = 0; next }
+		# Hold each line one step: the gopls note starts on the line after its log header.
+		{ if (have) print held; held = $0; have = 1 }
+		END { if (have) print held }
+	' "$1"
+}
+
+# run_one NOTEBOOK INDEX: execute one notebook into the stage folder and export it.
+# Returns non-zero when the notebook failed; the caller carries on with the next.
+run_one() {
+	local nb="$1" index="$2"
+	local name shown log start wall rc=0 brief brc=0
+	name="$(basename "$nb" .ipynb)"
+	shown="$nb"
+	[[ "$nb" == "$ROOT"/* ]] && shown="${nb#"$ROOT"/}"
+	log="$STAGE/logs/$name.log"
+	printf '[run] (%d/%d) %s… ' "$index" "${#NOTEBOOKS[@]}" "$shown"
+	start="$(now)"
+	# --allow-errors: keep executing and write the notebook even when a cell fails, so
+	# that the executed copy shows the error; nbcheck turns it into a failure.
+	"$JUPYTER" nbconvert --to notebook --execute --allow-errors \
+		--ExecutePreprocessor.timeout="$CELL_TIMEOUT" \
+		--ExecutePreprocessor.kernel_name=gonb \
+		--output-dir "$STAGE" --output "$name" "$nb" >"$log" 2>&1 || rc=$?
+	wall="$(elapsed "$start")"
+	if [[ -f "$STAGE/$name.ipynb" ]]; then
+		"$JUPYTER" nbconvert --to html --output-dir "$STAGE" "$STAGE/$name.ipynb" \
+			>"$STAGE/logs/$name.html.log" 2>&1 ||
+			echo "[run] HTML export of $name failed, see logs/$name.html.log" >&2
+		brief="$("$ROOT/.optrep/bin/nbcheck" -brief "$STAGE/$name.ipynb" 2>&1)" || brc=$?
+	else
+		brief="no executed notebook was written"
+		brc=1
+	fi
+	((rc == 0)) || brc=1
+	printf '%s\t%s\t%s\t%s\n' "$shown" "$name.ipynb" "$wall" "$rc" >>"$STAGE/manifest.tsv"
+	# The summary goes on the progress line; FAIL and ERROR lines, if any, below it.
+	printf '%s (%s s)\n' "${brief%%$'\n'*}" "$wall"
+	[[ "$brief" == *$'\n'* ]] && printf '%s\n' "${brief#*$'\n'}"
+	if ((rc != 0)) || [[ "$brief" == *"ERROR "* || "$brief" == "no executed"* ]]; then
+		# A failed check speaks for itself; a failed cell or kernel needs the log.
+		echo "    last lines of logs/$name.log:"
+		quiet_log "$log" | tail -n 25 | sed 's/^/      /'
+	fi
+	return "$brc"
+}
+
+main() {
+	parse_args "$@"
+	resolve_notebooks
+	check_out
+	"$ROOT/scripts/setup.sh"
+	prepare_env
+
+	STAGE="$(mktemp -d "$(dirname "$OUT")/.$(basename "$OUT").staging.XXXXXX")"
+	chmod 755 "$STAGE"
+	mkdir -p "$STAGE/logs"
+	# An interrupted run leaves no half-written folder behind under a real name.
+	trap 'rm -rf "$STAGE"; echo "[run] interrupted; $(basename "$OUT")/ untouched" >&2; exit 130' INT TERM
+
+	local mode=full
+	((QUICK)) && mode=quick
+	echo "[run] ${#NOTEBOOKS[@]} notebook(s), $mode mode, staging in $STAGE"
+	local i=0 nb failed=0
+	for nb in "${NOTEBOOKS[@]}"; do
+		i=$((i + 1))
+		run_one "$nb" "$i" || failed=1
+	done
+
+	echo
+	local rc=0
+	(cd "$STAGE" && "$ROOT/.optrep/bin/nbcheck" -manifest manifest.tsv) | tee "$STAGE/report.txt" || rc=$?
+	((rc == 0 && failed == 0)) || failed=1
+	trap - INT TERM
+
+	if ((failed)); then
+		rm -rf "$OUT.failed"
+		mv "$STAGE" "$OUT.failed"
+		echo "[run] FAILED: this run's notebooks, HTML and logs are in $OUT.failed/;" \
+			"$(basename "$OUT")/ still holds the last successful run."
+		exit 1
+	fi
+	# Swap: the old results leave only once the new ones are complete.
+	rm -rf "$OUT.old"
+	[[ -e "$OUT" ]] && mv "$OUT" "$OUT.old"
+	mv "$STAGE" "$OUT"
+	rm -rf "$OUT.old" "$OUT.failed"
+	echo "[run] ok: results in $OUT/"
+}
+
+main "$@"
