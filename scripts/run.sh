@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run.sh: execute the notebooks headless, export them to HTML, and collect their checks.
 #
-#   scripts/run.sh [--quick] [--out DIR] [NOTEBOOK.ipynb ...]
+#   scripts/run.sh [--quick] [--no-cache] [--out DIR] [NOTEBOOK.ipynb ...]
 #
 # Without notebook arguments it runs every notebooks/*.ipynb. Each one is executed
 # by `jupyter nbconvert --execute` with the GoNB kernel; every stdout line of the
@@ -15,7 +15,9 @@
 #
 # Environment: OPTREP_QUICK is set to 1 with --quick (0 otherwise) for the notebooks
 # to read; OPTREP_CELL_TIMEOUT (seconds, default 3600) bounds each cell;
-# OPTREP_ECHARTS_INLINE defaults to "once" (see pkg/nbplot).
+# OPTREP_ECHARTS_INLINE defaults to "once" (see pkg/nbplot). Simulations are cached
+# in .optrep/cache (pkg/simcache), keyed by their parameters, seed and the code's
+# version; --no-cache recomputes them all, in a fresh cache shared by this run's cells.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -26,6 +28,7 @@ usage() {
 }
 
 QUICK=0
+NO_CACHE=0
 OUT="$ROOT/out"
 NOTEBOOKS=()
 
@@ -33,6 +36,7 @@ parse_args() {
 	while (($# > 0)); do
 		case "$1" in
 		--quick) QUICK=1 ;;
+		--no-cache) NO_CACHE=1 ;;
 		--out)
 			[[ $# -ge 2 ]] || { echo "run.sh: --out needs a directory" >&2; exit 2; }
 			OUT="$2"
@@ -95,6 +99,11 @@ prepare_env() {
 	export JUPYTER_PATH="$ROOT/.optrep/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
 	export PATH="$ROOT/.optrep/bin:$PATH"
 	export OPTREP_QUICK="$QUICK"
+	if ((NO_CACHE)); then
+		# Cells of one notebook still share results; nothing from earlier runs is read.
+		OPTREP_CACHE="$(mktemp -d "${TMPDIR:-/tmp}/optrep-cache.XXXXXX")"
+		export OPTREP_CACHE
+	fi
 	export OPTREP_ECHARTS="${OPTREP_ECHARTS:-$ROOT/.optrep/assets/echarts.min.js}"
 	# One page shows a whole headless session, so echarts needs sending only once (pkg/nbplot).
 	export OPTREP_ECHARTS_INLINE="${OPTREP_ECHARTS_INLINE:-once}"

@@ -1,6 +1,7 @@
 package theory
 
 import (
+	"fmt"
 	"math"
 	"sort"
 )
@@ -77,4 +78,47 @@ func (cv *curve) gen(kappa float64) float64 {
 		return math.Inf(1)
 	}
 	return pt.GenError
+}
+
+// Sweep evaluates the theory at every κ of kappas, which must be admissible
+// and sorted in increasing order (docs/theory.md §2–3). It equals calling
+// Evaluate at each κ, to quadrature accuracy, but tabulates the captured
+// fractions incrementally, which is much faster for long sweeps. Points at
+// the ridgeless peak have Diverges set and GenError = +Inf.
+func Sweep(p Params, kappas []float64) ([]Point, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	for i, k := range kappas {
+		if err := p.CheckKappa(k); err != nil {
+			return nil, fmt.Errorf("theory sweep: %w", err)
+		}
+		if i > 0 && k < kappas[i-1] {
+			return nil, fmt.Errorf("theory sweep: kappa=%g follows kappa=%g; the grid must be increasing", k, kappas[i-1])
+		}
+	}
+	cv, err := newCurve(p, kappas)
+	if err != nil {
+		return nil, fmt.Errorf("theory sweep: %w", err)
+	}
+	out := make([]Point, len(kappas))
+	for i, k := range kappas {
+		if out[i], err = cv.at(k); err != nil {
+			return nil, fmt.Errorf("theory sweep: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// LinearGrid returns n ≥ 2 evenly spaced points from lo to hi inclusive.
+func LinearGrid(lo, hi float64, n int) ([]float64, error) {
+	if n < 2 || !isFinite(lo) || !isFinite(hi) || hi < lo {
+		return nil, fmt.Errorf("linear grid: need n >= 2 and finite lo <= hi, got n=%d lo=%g hi=%g", n, lo, hi)
+	}
+	out := make([]float64, n)
+	for i := range out {
+		out[i] = lo + (hi-lo)*float64(i)/float64(n-1)
+	}
+	out[n-1] = hi
+	return out, nil
 }

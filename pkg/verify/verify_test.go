@@ -2,6 +2,7 @@ package verify
 
 import (
 	"bytes"
+	"context"
 	"math"
 	"strings"
 	"testing"
@@ -56,7 +57,32 @@ func TestComparableFollowsTheConditionsOfSection6(t *testing.T) {
 	if ok, _ := Comparable(p, 450, 1000, 10); !ok {
 		t.Error("with ridge the interpolation peak is harmless, yet rejected")
 	}
-	if ok, _ := Comparable(p, 100, 500, 10); ok {
-		t.Error("d=500 accepted")
+	if ok, _ := Comparable(p, 100, 500, 2); ok {
+		t.Error("two seeds accepted")
+	}
+	if got := RelAt(250); math.Abs(got-2*Rel) > 1e-15 {
+		t.Errorf("RelAt(250) = %g, want twice Rel", got)
+	}
+}
+
+func TestCompareChecksComparableRowsOnly(t *testing.T) {
+	t.Setenv("OPTREP_NO_CACHE", "1")
+	p := theory.Params{Theta: []float64{5}, B: []float64{1}, BPerp: 0.5, Sigma: 0.5, AlphaU: 2, AlphaL: 1}
+	cfg := sim.Config{Params: p, D: 60, Seeds: 2, Seed: 7}
+	rows, err := Compare(context.Background(), cfg, []int{1, 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2 || rows[0].Theory.Components != 1 || rows[1].Theory.Kappa != 10.0/60 {
+		t.Fatalf("unexpected rows %+v", rows)
+	}
+	// Two seeds give no usable standard error: nothing is checked, and the
+	// reason is given.
+	if len(rows[1].Checks("x")) != 0 || len(Skipped("x", rows)) != 2 {
+		t.Errorf("small runs must not be checked: %v", Skipped("x", rows))
+	}
+	rows[1].Comparable = true
+	if got := rows[1].Checks("x"); len(got) != 3 { // E_gen, E_train, c_1
+		t.Errorf("want 3 checks, got %d", len(got))
 	}
 }
