@@ -38,6 +38,13 @@ func Sweep(ctx context.Context, cfg Config, ks []int) ([]Point, error) {
 	if err != nil {
 		return nil, err
 	}
+	return Aggregate(cfg, ks, recs), nil
+}
+
+// Aggregate turns the records of Trials(ctx, cfg, ks) into one Point per
+// element of ks: means and standard errors over trials, summed in trial
+// order.
+func Aggregate(cfg Config, ks []int, recs [][]Record) []Point {
 	spikes := len(cfg.Params.Theta)
 	pts := make([]Point, len(ks))
 	col := make([]float64, len(recs))
@@ -60,7 +67,7 @@ func Sweep(ctx context.Context, cfg Config, ks []int) ([]Point, error) {
 			pts[i].Captured[s] = est(i, func(rec Record) float64 { return rec.Captured[s] })
 		}
 	}
-	return pts, nil
+	return pts
 }
 
 // Trials runs cfg.Seeds trials and returns the raw records indexed
@@ -137,6 +144,10 @@ feed:
 	}
 	return results, nil
 }
+
+// EstimateOf returns the mean of xs and its standard error (NaN for fewer
+// than two values), summed in index order.
+func EstimateOf(xs []float64) Estimate { return estimate(xs) }
 
 // estimate returns the mean and standard error of xs, summed in index order.
 func estimate(xs []float64) Estimate {

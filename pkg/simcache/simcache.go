@@ -46,28 +46,37 @@ type key struct {
 	Code                                 string
 }
 
-// Sweep is sim.Sweep through the cache: a stored result for the same key is
-// returned as it was computed, bit for bit; otherwise the sweep runs and its
-// result is stored. Failing to read or write the cache never fails the
-// sweep; it only costs the time of recomputing.
+// Sweep is sim.Sweep through the cache (see Trials).
 func Sweep(ctx context.Context, cfg sim.Config, ks []int) ([]sim.Point, error) {
+	recs, err := Trials(ctx, cfg, ks)
+	if err != nil {
+		return nil, err
+	}
+	return sim.Aggregate(cfg, ks, recs), nil
+}
+
+// Trials is sim.Trials through the cache: stored records for the same key
+// are returned as they were computed, bit for bit; otherwise the trials run
+// and their records are stored. Failing to read or write the cache never
+// fails the run; it only costs the time of recomputing.
+func Trials(ctx context.Context, cfg sim.Config, ks []int) ([][]sim.Record, error) {
 	path, ok := entryPath(cfg, ks)
 	if ok {
-		if pts, err := load(path); err == nil {
+		if recs, err := load(path); err == nil {
 			if cfg.Progress != nil {
 				cfg.Progress(cfg.Seeds, cfg.Seeds)
 			}
-			return pts, nil
+			return recs, nil
 		}
 	}
-	pts, err := sim.Sweep(ctx, cfg, ks)
+	recs, err := sim.Trials(ctx, cfg, ks)
 	if err != nil {
 		return nil, err
 	}
 	if ok {
-		_ = store(path, pts) // a cache that cannot be written is only slower
+		_ = store(path, recs) // a cache that cannot be written is only slower
 	}
-	return pts, nil
+	return recs, nil
 }
 
 // entryPath is the file of the cache entry for a sweep, if caching is on.
@@ -90,26 +99,26 @@ func entryPath(cfg sim.Config, ks []int) (string, bool) {
 		return "", false
 	}
 	sum := sha256.Sum256(buf.Bytes())
-	return filepath.Join(dir, "sweep-"+hex.EncodeToString(sum[:16])+".gob"), true
+	return filepath.Join(dir, "trials-"+hex.EncodeToString(sum[:16])+".gob"), true
 }
 
-func load(path string) ([]sim.Point, error) {
+func load(path string) ([][]sim.Record, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	var pts []sim.Point
-	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&pts); err != nil {
+	var recs [][]sim.Record
+	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&recs); err != nil {
 		return nil, fmt.Errorf("cache entry %s: %w", path, err)
 	}
-	return pts, nil
+	return recs, nil
 }
 
 // store writes the entry through a temporary file and a rename, so a reader
 // never sees half an entry.
-func store(path string, pts []sim.Point) error {
+func store(path string, recs [][]sim.Record) error {
 	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(pts); err != nil {
+	if err := gob.NewEncoder(&buf).Encode(recs); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {

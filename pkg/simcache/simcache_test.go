@@ -26,18 +26,20 @@ func TestSweepIsStoredAndReadBackBitForBit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	entries, _ := filepath.Glob(filepath.Join(dir, "sweep-*.gob"))
+	entries, _ := filepath.Glob(filepath.Join(dir, "trials-*.gob"))
 	if len(entries) != 1 {
 		t.Fatalf("want one cache entry, got %v", entries)
 	}
 	// Tamper with the stored entry: a second call must return what is stored,
 	// which proves it did not recompute.
-	pts, err := load(entries[0])
+	recs, err := load(entries[0])
 	if err != nil {
 		t.Fatal(err)
 	}
-	pts[0].GenError.Mean = 42
-	if err := store(entries[0], pts); err != nil {
+	for t := range recs {
+		recs[t][0].GenError = 42
+	}
+	if err := store(entries[0], recs); err != nil {
 		t.Fatal(err)
 	}
 	second, err := Sweep(context.Background(), cfg, []int{1, 5})
@@ -47,7 +49,7 @@ func TestSweepIsStoredAndReadBackBitForBit(t *testing.T) {
 	if second[0].GenError.Mean != 42 {
 		t.Errorf("the cached entry was not used")
 	}
-	second[0].GenError.Mean = first[0].GenError.Mean
+	second[0].GenError = first[0].GenError
 	if !reflect.DeepEqual(first[1:], second[1:]) {
 		t.Errorf("cache changed the result")
 	}
@@ -88,6 +90,21 @@ func TestDisabledCacheWritesNothing(t *testing.T) {
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 0 {
 		t.Errorf("disabled cache wrote %d entries", len(entries))
+	}
+}
+
+func TestSweepThroughTheCacheEqualsSimSweep(t *testing.T) {
+	t.Setenv(EnvDir, t.TempDir())
+	t.Setenv(EnvDisable, "")
+	want, err := sim.Sweep(context.Background(), config(), []int{3, 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // computed, then read back
+		got, err := Sweep(context.Background(), config(), []int{3, 1})
+		if err != nil || !reflect.DeepEqual(got, want) {
+			t.Fatalf("err=%v\n got %+v\nwant %+v", err, got, want)
+		}
 	}
 }
 

@@ -86,3 +86,24 @@ func TestCompareChecksComparableRowsOnly(t *testing.T) {
 		t.Errorf("want 3 checks, got %d", len(got))
 	}
 }
+
+func TestNearMinimumPairsTheTrials(t *testing.T) {
+	// Three sizes over four trials. Size 1 is best; size 0 is worse by a
+	// constant 0.01 in every trial (distinguishable once paired, though the
+	// trial-to-trial spread is 100 times larger); size 2 differs from size 1
+	// by noise only.
+	base := []float64{1, 2, 3, 4}
+	noise := []float64{0.002, -0.001, 0.001, -0.0015}
+	recs := make([][]sim.Record, 4)
+	for tr := range recs {
+		recs[tr] = []sim.Record{
+			{GenError: base[tr] + 0.01},
+			{GenError: base[tr]},
+			{GenError: base[tr] + noise[tr]},
+		}
+	}
+	best, near := NearMinimum(recs, PairedZ)
+	if best != 1 || near[0] || !near[1] || !near[2] {
+		t.Errorf("best=%d near=%v, want best=1 near=[false true true]", best, near)
+	}
+}
