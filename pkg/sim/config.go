@@ -17,8 +17,9 @@ type Config struct {
 	// Seeds is the number of independent trials, at least 1. With a single
 	// trial every StdErr is NaN.
 	Seeds int
-	// Seed is the base seed; trial t draws from a PCG stream seeded with
-	// (Seed, t).
+	// Seed is the base seed; trial t draws its unlabelled inputs, task,
+	// labelled inputs and label noise from four PCG streams seeded with
+	// (Seed, 4t), …, (Seed, 4t+3).
 	Seed uint64
 	// Workers is the number of trials run concurrently; 0 means
 	// runtime.GOMAXPROCS(0). It never changes the results.

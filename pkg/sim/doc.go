@@ -26,9 +26,14 @@
 // the augmented matrix [Z; sqrt(n_l λ) I]. The dominant cost is the dense
 // symmetric eigendecomposition, O(min(d, n_u)³).
 //
-// Results are reproducible bit for bit: trial t of a run with base seed s uses
-// its own PCG stream seeded with (s, t), and trials are aggregated in index
-// order, whatever the number of workers or GOMAXPROCS.
+// Results are reproducible bit for bit: trial t of a run with base seed s
+// draws each part of its data (unlabelled inputs, task, labelled inputs,
+// label noise) from its own PCG stream seeded with (s, 4t + part), and trials
+// are aggregated in index order, whatever the number of workers or
+// GOMAXPROCS. Because the parts have separate streams drawn row by row, runs
+// with the same seed and different n_u or n_l share their first rows: common
+// random numbers, which make differences between nearby sample ratios far
+// less noisy than those between independent runs.
 //
 // The package has randomness but no plotting and no I/O. It uses pkg/theory
 // only for the Params type.

@@ -117,3 +117,29 @@ func TestReproducibility(t *testing.T) {
 		}
 	})
 }
+
+func TestRunsWithMoreSamplesShareTheFirstRows(t *testing.T) {
+	// Common random numbers: changing n_l leaves the unlabelled data and the
+	// task untouched, so the representation, its captured fractions and its
+	// misspecification are equal bit for bit across n_l.
+	p := theory.Params{Theta: []float64{3}, B: []float64{1}, BPerp: 0.5, Sigma: 0.3, AlphaU: 1.5, AlphaL: 0.5}
+	a := Config{Params: p, D: 60, Seeds: 3, Seed: 5}
+	b := a
+	b.Params.AlphaL = 0.9
+	ra, err := Trials(context.Background(), a, []int{4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rb, err := Trials(context.Background(), b, []int{4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for tr := range ra {
+		if ra[tr][0].Captured[0] != rb[tr][0].Captured[0] || ra[tr][0].Misspecification != rb[tr][0].Misspecification {
+			t.Errorf("trial %d: the representation changed with n_l", tr)
+		}
+		if ra[tr][0].GenError == rb[tr][0].GenError {
+			t.Errorf("trial %d: the probe did not change with n_l", tr)
+		}
+	}
+}

@@ -28,9 +28,25 @@ type Record struct {
 	Misspecification float64
 }
 
+// Streams of one trial: each part of the data has its own PCG stream,
+// seeded with (cfg.Seed, 4t + part), and draws its rows in order. Runs that
+// differ only in n_u or n_l therefore share their first rows (common random
+// numbers): their difference is measured with much less noise than that of
+// independent runs, which is what comparing nearby sample ratios needs.
+const (
+	streamUnlabelled = iota // X_u
+	streamTask              // w
+	streamLabelled          // X_l
+	streamNoise             // ε
+	streamsPerTrial
+)
+
+// stream is the random stream of one part of trial t.
+func stream(seed uint64, t, part int) *rand.Rand {
+	return rand.New(rand.NewPCG(seed, uint64(t)*streamsPerTrial+uint64(part)))
+}
+
 // trial runs trial t of cfg for every k in ks; cfg and ks must be valid.
-// The draws happen in a fixed order (X_u, w, X_l, ε) from the PCG stream
-// seeded with (cfg.Seed, t), so changing that order changes every result.
 func trial(ctx context.Context, cfg Config, t int, ks []int, path pcaPath) ([]Record, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -38,14 +54,14 @@ func trial(ctx context.Context, cfg Config, t int, ks []int, path pcaPath) ([]Re
 	p := cfg.Params
 	d, r := cfg.D, len(p.Theta)
 	nu, nl := cfg.NU(), cfg.NL()
-	rng := rand.New(rand.NewPCG(cfg.Seed, uint64(t)))
 
 	scale := make([]float64, r)
 	for i, th := range p.Theta {
 		scale[i] = math.Sqrt(1 + th)
 	}
-	xu := gaussianInputs(rng, nu, d, scale)
+	xu := gaussianInputs(stream(cfg.Seed, t, streamUnlabelled), nu, d, scale)
 
+	rng := stream(cfg.Seed, t, streamTask)
 	beta := make([]float64, d)
 	copy(beta, p.B)
 	var norm2 float64
@@ -58,7 +74,8 @@ func trial(ctx context.Context, cfg Config, t int, ks []int, path pcaPath) ([]Re
 		beta[j] *= wScale
 	}
 
-	xl := gaussianInputs(rng, nl, d, scale)
+	xl := gaussianInputs(stream(cfg.Seed, t, streamLabelled), nl, d, scale)
+	rng = stream(cfg.Seed, t, streamNoise)
 	y := make([]float64, nl)
 	xlr := xl.RawMatrix()
 	blas64.Gemv(blas.NoTrans, 1, xlr, blas64.Vector{N: d, Inc: 1, Data: beta}, 0, blas64.Vector{N: nl, Inc: 1, Data: y})

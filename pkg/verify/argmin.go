@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"fmt"
 	"math"
 
 	"github.com/optrep/optrep/pkg/sim"
@@ -42,4 +43,23 @@ func NearMinimum(recs [][]sim.Record, z float64) (best int, near []bool) {
 		near[i] = i == best || (!math.IsNaN(e.StdErr) && e.Mean <= z*e.StdErr)
 	}
 	return best, near
+}
+
+// PairedDifference estimates E_gen(b) − E_gen(a) at the size of column i of
+// two runs with the same seeds and number of trials, pairing trial t of one
+// with trial t of the other. pkg/sim's runs that share a seed share their
+// random numbers, so the pairing removes most of the noise the two have in
+// common.
+func PairedDifference(a, b [][]sim.Record, i int) (sim.Estimate, error) {
+	if len(a) != len(b) || len(a) == 0 {
+		return sim.Estimate{}, fmt.Errorf("paired difference: %d and %d trials", len(a), len(b))
+	}
+	diff := make([]float64, len(a))
+	for t := range a {
+		if i >= len(a[t]) || i >= len(b[t]) || a[t][i].K != b[t][i].K {
+			return sim.Estimate{}, fmt.Errorf("paired difference: column %d is not the same size in both runs", i)
+		}
+		diff[t] = b[t][i].GenError - a[t][i].GenError
+	}
+	return sim.EstimateOf(diff), nil
 }

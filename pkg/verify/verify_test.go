@@ -107,3 +107,16 @@ func TestNearMinimumPairsTheTrials(t *testing.T) {
 		t.Errorf("best=%d near=%v, want best=1 near=[false true true]", best, near)
 	}
 }
+
+func TestPairedDifferenceRemovesSharedNoise(t *testing.T) {
+	a := [][]sim.Record{{{K: 3, GenError: 1}}, {{K: 3, GenError: 2}}, {{K: 3, GenError: 3}}}
+	b := [][]sim.Record{{{K: 3, GenError: 1.1}}, {{K: 3, GenError: 2.1}}, {{K: 3, GenError: 3.1}}}
+	e, err := PairedDifference(a, b, 0)
+	if err != nil || math.Abs(e.Mean-0.1) > 1e-12 || e.StdErr > 1e-12 {
+		t.Errorf("got %+v, %v; want 0.1 with no spread", e, err)
+	}
+	b[0][0].K = 4
+	if _, err := PairedDifference(a, b, 0); err == nil {
+		t.Error("different sizes were paired")
+	}
+}
