@@ -15,7 +15,8 @@
 #
 # Environment: OPTREP_QUICK is set to 1 with --quick (0 otherwise) for the notebooks
 # to read; OPTREP_CELL_TIMEOUT (seconds, default 3600) bounds each cell;
-# OPTREP_ECHARTS_INLINE defaults to "once" (see pkg/nbplot). Simulations are cached
+# OPTREP_ECHARTS_INLINE defaults to "once" (see pkg/nbplot); OPTREP_FIGURES is set
+# to DIR/figures/NAME for each notebook (pkg/nbplot's Show writes PNG, SVG and CSV there). Simulations are cached
 # in .optrep/cache (pkg/simcache), keyed by their parameters, seed and the code's
 # version; --no-cache recomputes them all, in a fresh cache shared by this run's cells.
 set -euo pipefail
@@ -140,6 +141,8 @@ run_one() {
 	log="$STAGE/logs/$name.log"
 	printf '[run] (%d/%d) %s… ' "$index" "${#NOTEBOOKS[@]}" "$shown"
 	start="$(now)"
+	# pkg/nbplot's Show saves each figure (PNG, SVG, CSV) here; it moves to the output with the run.
+	export OPTREP_FIGURES="$STAGE/figures/$name"
 	# --allow-errors: keep executing and write the notebook even when a cell fails, so
 	# that the executed copy shows the error; nbcheck turns it into a failure.
 	"$JUPYTER" nbconvert --to notebook --execute --allow-errors \

@@ -11,11 +11,14 @@ type Style int
 const (
 	// Line joins the points with a line, without markers.
 	Line Style = iota
-	// Points draws a marker at each point and no line.
+	// Points draws a marker at each point and no line: a scatter plot.
 	Points
 	// LinePoints draws both the line and the markers.
 	LinePoints
 )
+
+// Scatter is another name for Points.
+const Scatter = Points
 
 // ErrStyle says how the error half-widths of a series are drawn.
 type ErrStyle int
@@ -29,7 +32,9 @@ const (
 
 // Series is one curve of a chart.
 //
-// X and Y must have the same length. Err is optional; when set it has the
+// The points are joined in the order given: X need not be sorted, so a
+// closed or multi-valued x-y curve (an iso-line, a parametric curve) is drawn
+// as it is. X and Y must have the same length. Err is optional; when set it has the
 // length of Y and holds half-widths (the bar goes from Y-Err to Y+Err), which
 // must be zero or positive. A NaN in Y or Err leaves a gap.
 type Series struct {
@@ -43,13 +48,18 @@ type Series struct {
 // Chart is a line chart with optional error bars.
 //
 // The zero values of the fields below are sensible: linear axes, the y range
-// fitted to the data, 900×460 pixels at most.
+// fitted to the data, 900×460 pixels at most. LineChart sets YMin and YMax to
+// NaN; a Chart built as a literal must do the same for a fitted y range.
 type Chart struct {
 	Title, XLabel, YLabel string
 	Series                []Series
 
 	// LogX puts the x axis on a log10 scale; every X must then be positive.
 	LogX bool
+	// LogY puts the y axis on a log10 scale; every finite Y must then be
+	// positive. An error bar reaching zero or below is drawn down to the
+	// smallest positive value of the chart.
+	LogY bool
 
 	// YMin and YMax, when not NaN, fix the y range; whatever lies outside
 	// is clipped. Useful to keep a divergent peak from flattening the rest.
@@ -76,6 +86,12 @@ func (c *Chart) WithLogX() *Chart {
 	return c
 }
 
+// WithLogY sets LogY and returns the chart, for chaining.
+func (c *Chart) WithLogY() *Chart {
+	c.LogY = true
+	return c
+}
+
 // WithYRange fixes the y range to [lo, hi] and returns the chart, for chaining.
 func (c *Chart) WithYRange(lo, hi float64) *Chart {
 	c.YMin, c.YMax = lo, hi
@@ -89,6 +105,9 @@ func (c *Chart) Validate() error {
 	}
 	if !math.IsNaN(c.YMin) && !math.IsNaN(c.YMax) && c.YMin >= c.YMax {
 		return fmt.Errorf("chart %q: y range [%g, %g] is empty: YMin must be below YMax", c.Title, c.YMin, c.YMax)
+	}
+	if c.LogY && (c.YMin <= 0 || c.YMax <= 0) {
+		return fmt.Errorf("chart %q: y range [%g, %g] must be positive on a log y axis", c.Title, c.YMin, c.YMax)
 	}
 	for i, s := range c.Series {
 		name := s.Name
@@ -109,6 +128,13 @@ func (c *Chart) Validate() error {
 				return fmt.Errorf("chart %q, series %s: X[%d]=%g must be positive on a log x axis", c.Title, name, j, x)
 			}
 		}
+		if c.LogY {
+			for j, y := range s.Y {
+				if y <= 0 {
+					return fmt.Errorf("chart %q, series %s: Y[%d]=%g must be positive on a log y axis (NaN leaves a gap)", c.Title, name, j, y)
+				}
+			}
+		}
 		for j, e := range s.Err {
 			if e < 0 {
 				return fmt.Errorf("chart %q, series %s: Err[%d]=%g is negative: Err holds half-widths", c.Title, name, j, e)
@@ -117,3 +143,7 @@ func (c *Chart) Validate() error {
 	}
 	return nil
 }
+
+func (c *Chart) label() string { return c.Title }
+
+func (c *Chart) size() (int, int) { return sizeOr(c.Width, c.Height) }

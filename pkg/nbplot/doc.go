@@ -17,13 +17,29 @@
 //     window.echarts even on pages that carry RequireJS (classic Notebook,
 //     nbconvert's templates).
 //
+// Two kinds of figure: Chart (LineChart: curves, points, error bars or
+// bands, x-y curves in any order, log x and y) and HeatmapChart (Heatmap: a
+// colour map of z over an (x, y) grid, log axes, lines on top, for phase
+// diagrams).
+//
+// Every figure can also be saved as PNG, SVG and CSV (Save), drawn by
+// gonum/plot with its own fonts. Show displays a figure and, when
+// OPTREP_FIGURES names a folder, saves it there too.
+//
 // In a cell:
 //
 //	c := nbplot.LineChart("test error", "alpha", "error",
 //		nbplot.Series{Name: "theory", X: alphas, Y: theory},
 //		nbplot.Series{Name: "simulation", X: alphas, Y: mean, Err: stderr, Style: nbplot.Points})
 //	c.LogX = true
-//	if err := c.Display(); err != nil {
+//	if err := c.Show("test-error"); err != nil {
+//		fmt.Println(err)
+//	}
+//
+//	h := nbplot.Heatmap("optimal size", "alpha_u", "alpha_l", "kappa*", alphaU, alphaL, kappa).
+//		WithLogX().WithLogY().
+//		WithLine(nbplot.Series{Name: "boundary", X: alphaU, Y: boundary})
+//	if err := h.Show("phase"); err != nil {
 //		fmt.Println(err)
 //	}
 package nbplot

@@ -110,17 +110,34 @@ func newID() string {
 	return "nbplot-" + hex.EncodeToString(b[:])
 }
 
-// chartHTML returns the div and the script that draw the chart with
-// window.echarts (or, in CDN mode, after loading it). The chart must be valid.
-func (c *Chart) chartHTML() string {
-	id := newID()
-	w, h := c.Width, c.Height
+// figure is what Chart and Heatmap share: checked, drawn in the browser by
+// echarts and, in static.go, on paper by gonum/plot.
+type figure interface {
+	Validate() error
+	// label names the figure in error messages and in the aria label.
+	label() string
+	// size is the on-screen size in pixels, defaults applied.
+	size() (w, h int)
+	// optionJS is the echarts option; the figure must be valid.
+	optionJS() string
+}
+
+// sizeOr applies the default size of 900×460 pixels to zero or negative values.
+func sizeOr(w, h int) (int, int) {
 	if w <= 0 {
 		w = 900
 	}
 	if h <= 0 {
 		h = 460
 	}
+	return w, h
+}
+
+// chartHTML returns the div and the script that draw the figure with
+// window.echarts (or, in CDN mode, after loading it). The figure must be valid.
+func chartHTML(f figure) string {
+	id := newID()
+	w, h := f.size()
 	load := `el.textContent = "nbplot: echarts is not loaded in this page. With ` + EnvEChartsInline + `=once it comes with the first chart of a kernel session: restart the kernel and run all cells.";`
 	if useCDN() {
 		load = fmt.Sprintf(`var url = %q;
@@ -148,28 +165,28 @@ func (c *Chart) chartHTML() string {
   %[6]s
 })();
 </script>
-`, id, w, h, html.EscapeString(c.Title), c.optionJS(), load)
+`, id, w, h, html.EscapeString(f.label()), f.optionJS(), load)
 }
 
 // HTML returns a self-contained HTML fragment that draws the chart: unless
 // OPTREP_ECHARTS_CDN is set, it inlines echarts (about 1 MB), so that the
 // fragment works on its own in any page.
 func (c *Chart) HTML() (string, error) {
-	return c.html(true)
+	return figureHTML(c, true)
 }
 
-func (c *Chart) html(withLoader bool) (string, error) {
-	if err := c.Validate(); err != nil {
+func figureHTML(f figure, withLoader bool) (string, error) {
+	if err := f.Validate(); err != nil {
 		return "", err
 	}
 	if !withLoader || useCDN() {
-		return c.chartHTML(), nil
+		return chartHTML(f), nil
 	}
 	loader, err := loaderHTML()
 	if err != nil {
 		return "", err
 	}
-	return loader + c.chartHTML(), nil
+	return loader + chartHTML(f), nil
 }
 
 // sentMarker is a file in GoNB's per-kernel temporary folder whose presence
@@ -196,10 +213,14 @@ func inlineOnce() bool {
 // On error (an invalid chart, echarts not installed) the message is shown in
 // the cell as well as returned. Outside a notebook Display does nothing.
 func (c *Chart) Display() error {
+	return display(c)
+}
+
+func display(f figure) error {
 	if !gonbui.IsNotebook {
 		return nil
 	}
-	out, sent, err := c.displayHTML()
+	out, sent, err := displayHTML(f)
 	if err != nil {
 		gonbui.DisplayHTML(`<pre style="color:#b00">` + html.EscapeString(err.Error()) + `</pre>`)
 		gonbui.Sync()
@@ -219,18 +240,18 @@ func (c *Chart) Display() error {
 
 // displayHTML returns what Display shows and, when this output is the one
 // that sends echarts for the session, the marker file to create after it.
-func (c *Chart) displayHTML() (out, marker string, err error) {
+func displayHTML(f figure) (out, marker string, err error) {
 	if !inlineOnce() || useCDN() {
-		out, err = c.html(true)
+		out, err = figureHTML(f, true)
 		return out, "", err
 	}
 	marker = sentMarker()
 	if marker != "" {
 		if _, err := os.Stat(marker); err == nil {
-			out, err = c.html(false)
+			out, err = figureHTML(f, false)
 			return out, "", err
 		}
 	}
-	out, err = c.html(true)
+	out, err = figureHTML(f, true)
 	return out, marker, err
 }

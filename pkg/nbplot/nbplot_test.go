@@ -30,7 +30,7 @@ func sample() *Chart {
 	)
 }
 
-func mustHTML(t *testing.T, c *Chart) string {
+func mustHTML(t *testing.T, c interface{ HTML() (string, error) }) string {
 	t.Helper()
 	out, err := c.HTML()
 	if err != nil {
@@ -111,6 +111,31 @@ func TestOptions(t *testing.T) {
 			t.Error("band segment missing")
 		}
 	})
+	t.Run("log y sets a log y axis", func(t *testing.T) {
+		out := mustHTML(t, sample().WithLogY())
+		if !regexp.MustCompile(`"yAxis":\{[^}]*"type":"log"`).MatchString(out) {
+			t.Error("no log y axis")
+		}
+	})
+	t.Run("on log y a bar reaching zero stops at the smallest positive value", func(t *testing.T) {
+		c := LineChart("t", "x", "y", Series{X: []float64{1, 2}, Y: []float64{0.5, 2}, Err: []float64{1, 0.1}}).WithLogY()
+		// Bar at x=1: 0.5 ± 1 would reach -0.5; the smallest positive value is 0.5.
+		if out := mustHTML(t, c); !strings.Contains(out, `[1,0.5,1.5]`) {
+			t.Error("lower end of the bar not raised to 0.5")
+		}
+	})
+	t.Run("an x-y curve keeps the order of its points", func(t *testing.T) {
+		c := LineChart("t", "x", "y", Series{Name: "loop", X: []float64{1, 0, -1, 0, 1}, Y: []float64{0, 1, 0, -1, 0}})
+		if out := mustHTML(t, c); !strings.Contains(out, `[[1,0],[0,1],[-1,0],[0,-1],[1,0]]`) {
+			t.Error("points of a closed curve reordered")
+		}
+	})
+	t.Run("points are a scatter series", func(t *testing.T) {
+		c := LineChart("t", "x", "y", Series{X: []float64{1, 2}, Y: []float64{1, 2}, Style: Scatter})
+		if out := mustHTML(t, c); !strings.Contains(out, `"type":"scatter"`) {
+			t.Error("no scatter series")
+		}
+	})
 	t.Run("CDN mode loads the pinned version and inlines nothing", func(t *testing.T) {
 		t.Setenv(EnvEChartsCDN, "1")
 		out := mustHTML(t, sample())
@@ -175,6 +200,8 @@ func TestValidate(t *testing.T) {
 		{"Err of the wrong length is refused", LineChart("t", "x", "y", Series{X: xy, Y: xy, Err: []float64{1}}), "len(Err)=1"},
 		{"a negative Err is refused", LineChart("t", "x", "y", Series{X: xy, Y: xy, Err: []float64{1, -1}}), "Err[1]=-1"},
 		{"x <= 0 on a log axis is refused", LineChart("t", "x", "y", Series{X: []float64{0, 1}, Y: xy}).WithLogX(), "must be positive"},
+		{"y <= 0 on a log y axis is refused", LineChart("t", "x", "y", Series{Name: "s", X: xy, Y: []float64{1, 0}}).WithLogY(), "Y[1]=0 must be positive"},
+		{"a y range at or below zero is refused on a log y axis", LineChart("t", "x", "y", Series{X: xy, Y: xy}).WithLogY().WithYRange(0, 1), "must be positive on a log y axis"},
 		{"an empty y range is refused", LineChart("t", "x", "y", Series{X: xy, Y: xy}).WithYRange(1, 1), "YMin must be below YMax"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -196,7 +223,7 @@ func TestScriptParses(t *testing.T) {
 	fakeECharts(t)
 	c := sample()
 	c.Series[0].Err, c.Series[0].ErrStyle = []float64{0.1, 0.1, 0.1}, Band
-	out := mustHTML(t, c)
+	out := mustHTML(t, c) + mustHTML(t, heatSample())
 	var js strings.Builder
 	for _, m := range regexp.MustCompile(`(?s)<script type="text/javascript">(.*?)</script>`).FindAllStringSubmatch(out, -1) {
 		js.WriteString(m[1] + "\n")
@@ -227,7 +254,7 @@ func TestInlineOnce(t *testing.T) {
 	t.Run("by default every chart carries echarts", func(t *testing.T) {
 		t.Setenv(EnvEChartsInline, "")
 		for range 2 {
-			out, marker, err := sample().displayHTML()
+			out, marker, err := displayHTML(sample())
 			if err != nil || marker != "" || !strings.Contains(out, "FAKE-ECHARTS") {
 				t.Fatalf("displayHTML() = (has echarts %v, marker %q, %v)", strings.Contains(out, "FAKE-ECHARTS"), marker, err)
 			}
@@ -235,14 +262,14 @@ func TestInlineOnce(t *testing.T) {
 	})
 	t.Run("in once mode only the first chart of a session carries it", func(t *testing.T) {
 		t.Setenv(EnvEChartsInline, "once")
-		out, marker, err := sample().displayHTML()
+		out, marker, err := displayHTML(sample())
 		if err != nil || marker == "" || !strings.Contains(out, "FAKE-ECHARTS") {
 			t.Fatalf("first chart: has echarts %v, marker %q, err %v", strings.Contains(out, "FAKE-ECHARTS"), marker, err)
 		}
 		if err := os.WriteFile(marker, nil, 0o644); err != nil { // what Display does after showing it
 			t.Fatal(err)
 		}
-		out, marker, err = sample().displayHTML()
+		out, marker, err = displayHTML(sample())
 		if err != nil || marker != "" || strings.Contains(out, "FAKE-ECHARTS") {
 			t.Errorf("second chart: has echarts %v, marker %q, err %v", strings.Contains(out, "FAKE-ECHARTS"), marker, err)
 		}

@@ -6,9 +6,9 @@ import (
 	"strings"
 )
 
-// palette is echarts' default palette, assigned here so that a series and
+// seriesColors is echarts' default palette, assigned here so that a series and
 // its error bars share one color.
-var palette = []string{"#5470c6", "#91cc75", "#fac858", "#ee6666", "#73c0de", "#3ba272", "#fc8452", "#9a60b4", "#ea7ccc"}
+var seriesColors = []string{"#5470c6", "#91cc75", "#fac858", "#ee6666", "#73c0de", "#3ba272", "#fc8452", "#9a60b4", "#ea7ccc"}
 
 // JavaScript that JSON cannot carry: the JSON holds a placeholder string,
 // swapped for the function after encoding.
@@ -39,11 +39,11 @@ func (c *Chart) optionJS() string {
 	var series []any
 	var legend []string
 	for i, s := range c.Series {
-		color := palette[i%len(palette)]
+		color := seriesColors[i%len(seriesColors)]
 		if s.Name != "" {
 			legend = append(legend, s.Name)
 		}
-		series = append(series, c.lineSeries(s, color))
+		series = append(series, lineSeries(s, color))
 		if s.Err != nil {
 			series = append(series, c.errSeries(s, color))
 		}
@@ -52,8 +52,12 @@ func (c *Chart) optionJS() string {
 	if c.LogX {
 		xType = "log"
 	}
+	yType := "value"
+	if c.LogY {
+		yType = "log"
+	}
 	yAxis := map[string]any{
-		"type": "value", "scale": true,
+		"type": yType, "scale": true,
 		"name": c.YLabel, "nameLocation": "middle", "nameGap": 50,
 	}
 	if !math.IsNaN(c.YMin) {
@@ -87,7 +91,7 @@ func (c *Chart) optionJS() string {
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
-func (c *Chart) lineSeries(s Series, color string) map[string]any {
+func lineSeries(s Series, color string) map[string]any {
 	data := make([]any, len(s.X))
 	for j := range s.X {
 		if finite(s.Y[j]) {
@@ -102,8 +106,7 @@ func (c *Chart) lineSeries(s Series, color string) map[string]any {
 	}
 	switch s.Style {
 	case Points:
-		ser["lineStyle"] = map[string]any{"width": 0}
-		ser["showSymbol"] = true
+		ser["type"] = "scatter"
 	case LinePoints:
 		ser["showSymbol"] = true
 	default:
@@ -115,7 +118,11 @@ func (c *Chart) lineSeries(s Series, color string) map[string]any {
 // clamp keeps an error bar inside a fixed y range, so that a clipped peak
 // never draws over the title or the axis labels, whatever echarts' own
 // clipping of custom series does.
-func (c *Chart) clamp(v float64) float64 {
+// On a log y axis a value at or below zero goes to floor (see logFloor).
+func (c *Chart) clamp(v, floor float64) float64 {
+	if c.LogY && v <= 0 {
+		v = floor
+	}
 	if !math.IsNaN(c.YMin) && v < c.YMin {
 		return c.YMin
 	}
@@ -125,8 +132,34 @@ func (c *Chart) clamp(v float64) float64 {
 	return v
 }
 
+// logFloor is where an error bar reaching zero or below stops on a log y
+// axis: the smallest positive value among the points, the lower ends of the
+// bars and YMin, so that the bar never widens the axis.
+func (c *Chart) logFloor() float64 {
+	floor := math.Inf(1)
+	if c.YMin > 0 {
+		floor = c.YMin
+	}
+	for _, s := range c.Series {
+		for j, y := range s.Y {
+			if finite(y) && y > 0 {
+				floor = math.Min(floor, y)
+			}
+			if s.Err != nil && finite(y) && finite(s.Err[j]) && y-s.Err[j] > 0 {
+				floor = math.Min(floor, y-s.Err[j])
+			}
+		}
+	}
+	if math.IsInf(floor, 1) {
+		return 1
+	}
+	return floor
+}
+
 func (c *Chart) errSeries(s Series, color string) map[string]any {
 	ok := func(j int) bool { return finite(s.Y[j]) && finite(s.Err[j]) }
+	floor := c.logFloor()
+	clamp := func(v float64) float64 { return c.clamp(v, floor) }
 	var data [][]float64
 	fn, encode := barsFnKey, map[string]any{"x": 0, "y": []int{1, 2}}
 	if s.ErrStyle == Band {
@@ -134,15 +167,15 @@ func (c *Chart) errSeries(s Series, color string) map[string]any {
 		for j := 0; j+1 < len(s.X); j++ {
 			if ok(j) && ok(j+1) {
 				data = append(data, []float64{
-					s.X[j], c.clamp(s.Y[j] - s.Err[j]), c.clamp(s.Y[j] + s.Err[j]),
-					s.X[j+1], c.clamp(s.Y[j+1] - s.Err[j+1]), c.clamp(s.Y[j+1] + s.Err[j+1]),
+					s.X[j], clamp(s.Y[j] - s.Err[j]), clamp(s.Y[j] + s.Err[j]),
+					s.X[j+1], clamp(s.Y[j+1] - s.Err[j+1]), clamp(s.Y[j+1] + s.Err[j+1]),
 				})
 			}
 		}
 	} else {
 		for j := range s.X {
 			if ok(j) {
-				data = append(data, []float64{s.X[j], c.clamp(s.Y[j] - s.Err[j]), c.clamp(s.Y[j] + s.Err[j])})
+				data = append(data, []float64{s.X[j], clamp(s.Y[j] - s.Err[j]), clamp(s.Y[j] + s.Err[j])})
 			}
 		}
 	}
