@@ -6,6 +6,7 @@
 //	optrep sim    (the same flags) --d 1000 --seeds 10 --seed 1 [--json]
 //	optrep optimal (the model flags without --kappa) [--json]
 //	optrep exchange (the model flags, --kappa optional: κ* when absent) [--json]
+//	optrep ae     (the model flags) --k 5 --encoder tanh --d 100 --seeds 6 [--json]
 //	optrep phase  (the model flags without --kappa, --alpha-u, --alpha-l) --n 100 --out phase
 //
 // Bad input is reported as one line on standard error naming the flag, with
@@ -29,7 +30,7 @@ func main() {
 // run dispatches to a subcommand and returns the process exit status.
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "optrep: missing subcommand (theory, sim, optimal, exchange, phase); try 'optrep help'")
+		fmt.Fprintln(stderr, "optrep: missing subcommand (theory, sim, optimal, exchange, ae, phase); try 'optrep help'")
 		return exitUsage
 	}
 	switch args[0] {
@@ -43,11 +44,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runPhase(args[1:], stdout, stderr)
 	case "exchange":
 		return runExchange(args[1:], stdout, stderr)
+	case "ae":
+		return runAE(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
 	default:
-		fmt.Fprintf(stderr, "optrep: unknown subcommand %q (want theory, sim, optimal, exchange or phase)\n", args[0])
+		fmt.Fprintf(stderr, "optrep: unknown subcommand %q (want theory, sim, optimal, exchange, ae or phase)\n", args[0])
 		return exitUsage
 	}
 }
@@ -59,6 +62,7 @@ Subcommands:
   sim      the same model simulated at finite d, mean ± standard error
   optimal  the optimal representation size κ*, its local minima and the compression boundary
   exchange how many unlabelled samples replace one labelled sample (at --kappa, or at κ* without it)
+  ae       an autoencoder (linear, tanh, relu) or PCA at one width k: probe E_gen ± SE beside PCA and its theory
   phase    κ* over a log grid of (α_u, α_l), written as PREFIX.csv and PREFIX.json
 
 Model flags (both subcommands):
@@ -77,6 +81,10 @@ Simulation flags:
   --seeds 10          independent trials (default 10, at least 2 for a standard error)
   --seed 1            base seed; results are identical for a seed whatever the core count (default 1)
   --quiet             no progress on standard error
+
+Autoencoder flags (with the model flags; see 'optrep ae -h' style errors for bounds):
+  --k 5 or --kappa 0.05, --encoder linear|tanh|relu|pca, --optimizer adam|gd, --steps, --lr,
+  --batch, --tol, --test-size, --workers, --d, --seeds, --seed, --quiet, --json
 
 Phase flags (no --alpha-u, --alpha-l or --kappa):
   --alpha-u-min 0.1 --alpha-u-max 100 --alpha-l-min 0.01 --alpha-l-max 10 --n 100

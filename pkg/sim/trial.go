@@ -2,6 +2,7 @@ package sim
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -46,11 +47,30 @@ func stream(seed uint64, t, part int) *rand.Rand {
 	return rand.New(rand.NewPCG(seed, uint64(t)*streamsPerTrial+uint64(part)))
 }
 
-// trial runs trial t of cfg for every k in ks; cfg and ks must be valid.
-func trial(ctx context.Context, cfg Config, t int, ks []int, path pcaPath) ([]Record, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
+// Data is the random part of one trial: the unlabelled inputs (n_u×d rows),
+// the task β = Σ_i b_i e_i + b_⊥ w, the labelled inputs (n_l×d rows) and
+// their targets y = X_l β + σε.
+type Data struct {
+	XU, XL *mat.Dense
+	Beta   []float64
+	Y      []float64
+}
+
+// Draw returns the data of trial t of cfg, exactly what Trials uses for that
+// trial, so that other pretraining methods (pkg/ae) can be compared with PCA
+// on the same samples.
+func Draw(cfg Config, t int) (Data, error) {
+	if err := cfg.Validate(); err != nil {
+		return Data{}, fmt.Errorf("sim: %w", err)
 	}
+	if t < 0 {
+		return Data{}, fmt.Errorf("sim: trial t=%d: must be >= 0", t)
+	}
+	return draw(cfg, t), nil
+}
+
+// draw generates trial t's data from its four streams; cfg must be valid.
+func draw(cfg Config, t int) Data {
 	p := cfg.Params
 	d, r := cfg.D, len(p.Theta)
 	nu, nl := cfg.NU(), cfg.NL()
@@ -77,11 +97,22 @@ func trial(ctx context.Context, cfg Config, t int, ks []int, path pcaPath) ([]Re
 	xl := gaussianInputs(stream(cfg.Seed, t, streamLabelled), nl, d, scale)
 	rng = stream(cfg.Seed, t, streamNoise)
 	y := make([]float64, nl)
-	xlr := xl.RawMatrix()
-	blas64.Gemv(blas.NoTrans, 1, xlr, blas64.Vector{N: d, Inc: 1, Data: beta}, 0, blas64.Vector{N: nl, Inc: 1, Data: y})
+	blas64.Gemv(blas.NoTrans, 1, xl.RawMatrix(), blas64.Vector{N: d, Inc: 1, Data: beta}, 0, blas64.Vector{N: nl, Inc: 1, Data: y})
 	for a := range y {
 		y[a] += p.Sigma * rng.NormFloat64()
 	}
+	return Data{XU: xu, XL: xl, Beta: beta, Y: y}
+}
+
+// trial runs trial t of cfg for every k in ks; cfg and ks must be valid.
+func trial(ctx context.Context, cfg Config, t int, ks []int, path pcaPath) ([]Record, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	p := cfg.Params
+	d, r, nl := cfg.D, len(p.Theta), cfg.NL()
+	data := draw(cfg, t)
+	xu, xl, y, beta := data.XU, data.XL, data.Y, data.Beta
 
 	kmax := slices.Max(ks)
 	v, err := topEigenvectors(xu, kmax, path)
