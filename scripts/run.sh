@@ -1,17 +1,30 @@
 #!/usr/bin/env bash
 # run.sh: execute the notebooks headless, export them to HTML, and collect their checks.
 #
-#   scripts/run.sh [--quick] [--no-cache] [--out DIR] [NOTEBOOK.ipynb ...]
+#   scripts/run.sh [--quick] [--no-cache] [--no-browser] [-p NAME=VALUE ...] [--out DIR] [NOTEBOOK.ipynb ...]
 #
 # Without notebook arguments it runs every notebooks/*.ipynb. Each one is executed
 # by `jupyter nbconvert --execute` with the GoNB kernel; every stdout line of the
 # executed notebook that starts with "PASS " or "FAIL " is a check (scripts/nbcheck).
-# The run fails when a check fails, a cell fails, or a notebook reports no check.
+# The run fails when a check fails, a cell fails, a notebook reports no check, or (see
+# below) the browser check fails.
 #
 # Results go to DIR (default: out/ at the repository root): for each notebook the
-# executed .ipynb, its .html export and logs/NAME.log, plus manifest.tsv and report.txt.
+# executed .ipynb, its .html export, logs/NAME.log, figures/NAME/ and screenshots/NAME.png,
+# plus manifest.tsv, report.txt, junit.xml (one testsuite per notebook, one testcase per
+# check) and summary.json (every check with measured and expected values, wall times).
 # The run is staged beside DIR and replaces DIR only when it succeeds; a failed run
 # is kept in DIR.failed and DIR keeps the last good run.
+#
+# When every notebook passed, scripts/browsercheck.sh opens each HTML export in headless
+# Chromium with no network and checks that every chart drew and the console shows no
+# error; its failure fails the run. --no-browser skips it.
+#
+# -p NAME=VALUE (repeatable, like papermill's) overrides a parameter that a notebook reads
+# with pkg/nbparam (nbparam.Int("d", 1000), Float, Ints, Floats; lists comma-separated).
+# It applies to every notebook of the run that reads NAME. Before anything runs, a NAME
+# that no notebook of the run reads, or a VALUE of the wrong kind, stops the run with a
+# one-line error. The overrides reach the notebooks as OPTREP_PARAMS, one NAME=VALUE per line.
 #
 # Environment: OPTREP_QUICK is set to 1 with --quick (0 otherwise) for the notebooks
 # to read; OPTREP_CELL_TIMEOUT (seconds, default 3600) bounds each cell;
@@ -19,6 +32,8 @@
 # to DIR/figures/NAME for each notebook (pkg/nbplot's Show writes PNG, SVG and CSV there). Simulations are cached
 # in .optrep/cache (pkg/simcache), keyed by their parameters, seed and the code's
 # version; --no-cache recomputes them all, in a fresh cache shared by this run's cells.
+# OPTREP_CHECKS is set to DIR/logs/NAME.checks.jsonl, where pkg/verify records each check
+# in parts for summary.json.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -30,14 +45,23 @@ usage() {
 
 QUICK=0
 NO_CACHE=0
+BROWSER=1
 OUT="$ROOT/out"
 NOTEBOOKS=()
+PARAMS=()
 
 parse_args() {
 	while (($# > 0)); do
 		case "$1" in
 		--quick) QUICK=1 ;;
 		--no-cache) NO_CACHE=1 ;;
+		--no-browser) BROWSER=0 ;;
+		-p | --param)
+			[[ $# -ge 2 ]] || { echo "run.sh: $1 needs NAME=VALUE" >&2; exit 2; }
+			add_param "$2"
+			shift
+			;;
+		--param=*) add_param "${1#--param=}" ;;
 		--out)
 			[[ $# -ge 2 ]] || { echo "run.sh: --out needs a directory" >&2; exit 2; }
 			OUT="$2"
@@ -50,6 +74,14 @@ parse_args() {
 		esac
 		shift
 	done
+}
+
+add_param() {
+	case "$1" in
+	*$'\n'*) echo "run.sh: -p $1: the value must be one line" >&2; exit 2 ;;
+	?*=?*) PARAMS+=("$1") ;;
+	*) echo "run.sh: -p $1: want NAME=VALUE" >&2; exit 2 ;;
+	esac
 }
 
 # resolve_notebooks makes every path absolute and checks that the names are unique,
@@ -112,6 +144,21 @@ prepare_env() {
 	[[ -x "$JUPYTER" ]] || JUPYTER="$(command -v jupyter)"
 	CELL_TIMEOUT="${OPTREP_CELL_TIMEOUT:-3600}"
 	(cd "$ROOT" && go build -o "$ROOT/.optrep/bin/nbcheck" ./scripts/nbcheck)
+	# pkg/nbparam's encoding: one NAME=VALUE per line (a value may hold commas and spaces).
+	OPTREP_PARAMS=""
+	((${#PARAMS[@]} == 0)) || OPTREP_PARAMS="$(printf '%s\n' "${PARAMS[@]}")"
+	export OPTREP_PARAMS
+}
+
+# check_params stops a run whose -p names a parameter that no notebook reads, or gives
+# it a value of the wrong kind, before hours go into notebooks that would ignore it.
+check_params() {
+	((${#PARAMS[@]} > 0)) || return 0
+	local msg
+	if ! msg="$("$ROOT/.optrep/bin/nbcheck" -params "${NOTEBOOKS[@]}" 2>&1)"; then
+		echo "run.sh: $msg" >&2
+		exit 2
+	fi
 }
 
 now() { date +%s.%N; }
@@ -143,6 +190,8 @@ run_one() {
 	start="$(now)"
 	# pkg/nbplot's Show saves each figure (PNG, SVG, CSV) here; it moves to the output with the run.
 	export OPTREP_FIGURES="$STAGE/figures/$name"
+	# pkg/verify records each check in parts here, for summary.json.
+	export OPTREP_CHECKS="$STAGE/logs/$name.checks.jsonl"
 	# --allow-errors: keep executing and write the notebook even when a cell fails, so
 	# that the executed copy shows the error; nbcheck turns it into a failure.
 	"$JUPYTER" nbconvert --to notebook --execute --allow-errors \
@@ -178,6 +227,7 @@ main() {
 	check_out
 	"$ROOT/scripts/setup.sh"
 	prepare_env
+	check_params
 
 	STAGE="$(mktemp -d "$(dirname "$OUT")/.$(basename "$OUT").staging.XXXXXX")"
 	chmod 755 "$STAGE"
@@ -187,16 +237,31 @@ main() {
 
 	local mode=full
 	((QUICK)) && mode=quick
-	echo "[run] ${#NOTEBOOKS[@]} notebook(s), $mode mode, staging in $STAGE"
+	local overrides=""
+	((${#PARAMS[@]} == 0)) || overrides=", overriding ${PARAMS[*]}"
+	echo "[run] ${#NOTEBOOKS[@]} notebook(s), $mode mode$overrides, staging in $STAGE"
 	local i=0 nb failed=0
 	for nb in "${NOTEBOOKS[@]}"; do
 		i=$((i + 1))
 		run_one "$nb" "$i" || failed=1
 	done
 
+	# The browser check looks at the exports of a run that passed; it saves its
+	# screenshots and browser.json into the stage, so a failure moves them to DIR.failed.
+	local browser_args=()
+	if ((BROWSER && !failed)); then
+		echo
+		"$ROOT/scripts/browsercheck.sh" "$STAGE" || failed=1
+		# Without browser.json (no browser could start) nbcheck marks every page as unchecked.
+		browser_args=(-browser browser.json)
+	elif ((BROWSER)); then
+		echo "[run] browser check skipped: a notebook failed"
+	fi
+
 	echo
 	local rc=0
-	(cd "$STAGE" && "$ROOT/.optrep/bin/nbcheck" -manifest manifest.tsv) | tee "$STAGE/report.txt" || rc=$?
+	(cd "$STAGE" && "$ROOT/.optrep/bin/nbcheck" -manifest manifest.tsv -junit junit.xml -summary summary.json \
+		"${browser_args[@]}") | tee "$STAGE/report.txt" || rc=$?
 	((rc == 0 && failed == 0)) || failed=1
 	trap - INT TERM
 

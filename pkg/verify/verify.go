@@ -119,7 +119,8 @@ func TheoryAt(p theory.Params, k, d int) (theory.Point, error) {
 	return theory.Evaluate(p, float64(k)/float64(d))
 }
 
-// Report writes one line per check and returns how many failed.
+// Report writes one line per check and returns how many failed. When
+// OPTREP_CHECKS names a file (EnvChecks), it also records the checks there.
 func Report(w io.Writer, checks []Check) (failed int) {
 	for _, c := range checks {
 		fmt.Fprintln(w, c.Line())
@@ -127,5 +128,6 @@ func Report(w io.Writer, checks []Check) (failed int) {
 			failed++
 		}
 	}
+	record(checks)
 	return failed
 }

@@ -12,6 +12,14 @@ import (
 type Result struct {
 	Passed, Failed []string // check lines, without the PASS/FAIL word
 	Errors         []string // one line per cell that failed to build or run
+	// Lines are the check lines in the order the notebook printed them.
+	Lines []Line
+}
+
+// Line is one check line of a notebook's output.
+type Line struct {
+	Pass bool
+	Text string // without the PASS/FAIL word
 }
 
 // OK reports whether the notebook ran cleanly, checked something, and every check passed.
@@ -92,8 +100,10 @@ func Parse(raw []byte) (Result, error) {
 					switch {
 					case out.Name == "stdout" && strings.HasPrefix(line, "PASS "):
 						r.Passed = append(r.Passed, strings.TrimPrefix(line, "PASS "))
+						r.Lines = append(r.Lines, Line{true, strings.TrimPrefix(line, "PASS ")})
 					case out.Name == "stdout" && strings.HasPrefix(line, "FAIL "):
 						r.Failed = append(r.Failed, strings.TrimPrefix(line, "FAIL "))
+						r.Lines = append(r.Lines, Line{false, strings.TrimPrefix(line, "FAIL ")})
 					case out.Name == "stderr" && strings.HasPrefix(line, "panic: "):
 						lastPanic = line
 					case out.Name == "stderr" && exitStatus.MatchString(line):

@@ -21,6 +21,11 @@ func TestParseFixture(t *testing.T) {
 			`cell 4: ERROR: failed to run "go build": exit status 1`,
 			"cell 5: panic: boom (exit status 2)",
 		},
+		Lines: []Line{
+			{true, "gen error κ=0.20 α_u=4 α_l=4: sim 0.412±0.004 vs theory 0.409"},
+			{false, "peak position: sim 1.3 vs theory 1.0"},
+			{true, "second in a string"},
+		},
 	}
 	if !reflect.DeepEqual(r, want) {
 		t.Errorf("Parse(fixture) =\n%#v\nwant\n%#v", r, want)
