@@ -41,15 +41,26 @@ func ExchangeRate(p Params, kappa float64) (Exchange, error) {
 	return exchangeAt(p, kappa, k, false)
 }
 
-// ExchangeRateOptimal is R at the optimal size κ* of OptimalKappa. By the
-// envelope theorem the derivatives of the optimised error equal the partials
-// at fixed κ*, which is what is returned.
+// ExchangeRateOptimal is R at the optimal size κ* of OptimalKappa: the rate
+// along contours of the optimised error. Where κ* is inside the admissible
+// range, the envelope theorem makes the derivatives of the optimised error
+// equal to the partials at fixed κ*. Where κ* = α_u < 1 sits on the edge
+// κ ≤ α_u, that edge moves with α_u, so ∂E*/∂α_u is the derivative along
+// κ = α_u instead (the representation is then the whole span of the
+// unlabelled samples); ∂E*/∂α_l is still the partial, since the edge does
+// not depend on α_l.
 func ExchangeRateOptimal(p Params) (Exchange, error) {
 	opt, err := OptimalKappa(p)
 	if err != nil {
 		return Exchange{}, err
 	}
 	return exchangeAt(p, opt.Kappa, opt.Components, true)
+}
+
+// onMovingEdge reports that κ is the admissible edge κ = α_u < 1, which an
+// optimised size follows as α_u changes.
+func onMovingEdge(p Params, kappa float64, k int) bool {
+	return k == 0 && p.AlphaU < 1 && kappa == p.AlphaU
 }
 
 func exchangeAt(p Params, kappa float64, k int, optimised bool) (Exchange, error) {
@@ -62,7 +73,11 @@ func exchangeAt(p Params, kappa float64, k int, optimised bool) (Exchange, error
 	}
 	ex := Exchange{Kappa: kappa, Components: k, Optimised: optimised}
 	ex.DEDAlphaL = GenErrorDAlphaL(p, pt)
-	ex.DEDAlphaU, err = genErrorDAlphaU(p, kappa, k)
+	if optimised && onMovingEdge(p, kappa, k) {
+		ex.DEDAlphaU, err = genErrorDAlphaUOnEdge(p)
+	} else {
+		ex.DEDAlphaU, err = genErrorDAlphaU(p, kappa, k)
+	}
 	if err != nil {
 		return Exchange{}, err
 	}
@@ -129,7 +144,14 @@ func GenErrorDAlphaL(p Params, pt Point) float64 {
 // accuracy; tests compare it with the analytic derivative of the finite
 // representation. Where κ = α_u sits on the edge of the admissible range
 // the difference is one-sided.
+//
+// The full representation κ = 1 spans all of R^d whatever the unlabelled
+// data, so there the derivative is exactly 0 rather than a difference of
+// two equal numbers that rounding makes ±1e-13.
 func genErrorDAlphaU(p Params, kappa float64, k int) (float64, error) {
+	if k == 0 && kappa >= 1 {
+		return 0, nil
+	}
 	e := func(au float64) (float64, error) {
 		q := p
 		q.AlphaU = au
@@ -175,6 +197,55 @@ func genErrorDAlphaU(p Params, kappa float64, k int) (float64, error) {
 	d2, err := diff(5e-4)
 	if err != nil {
 		return 0, fmt.Errorf("dE/dalpha_u: %w", err)
+	}
+	return (4*d2 - d1) / 3, nil
+}
+
+// genErrorDAlphaUOnEdge is d/dα_u of E_gen at κ = α_u < 1, the size moving
+// with α_u: the same Richardson-extrapolated central difference in log α_u
+// as genErrorDAlphaU, one-sided (backward) when a forward step would leave
+// κ ≤ 1.
+func genErrorDAlphaUOnEdge(p Params) (float64, error) {
+	e := func(au float64) (float64, error) {
+		q := p
+		q.AlphaU = au
+		return GenError(q, au)
+	}
+	au := p.AlphaU
+	central := au*(1+2e-3) <= 1
+	diff := func(h float64) (float64, error) {
+		if central {
+			hi, err := e(au * (1 + h))
+			if err != nil {
+				return 0, err
+			}
+			lo, err := e(au * (1 - h))
+			if err != nil {
+				return 0, err
+			}
+			return (hi - lo) / (2 * h * au), nil
+		}
+		e0, err := e(au)
+		if err != nil {
+			return 0, err
+		}
+		e1, err := e(au * (1 - h))
+		if err != nil {
+			return 0, err
+		}
+		e2, err := e(au * (1 - 2*h))
+		if err != nil {
+			return 0, err
+		}
+		return (3*e0 - 4*e1 + e2) / (2 * h * au), nil
+	}
+	d1, err := diff(1e-3)
+	if err != nil {
+		return 0, fmt.Errorf("dE/dalpha_u along kappa=alpha_u: %w", err)
+	}
+	d2, err := diff(5e-4)
+	if err != nil {
+		return 0, fmt.Errorf("dE/dalpha_u along kappa=alpha_u: %w", err)
 	}
 	return (4*d2 - d1) / 3, nil
 }

@@ -154,3 +154,59 @@ func TestIsoErrorContourHitsTheTarget(t *testing.T) {
 		t.Errorf("E_gen at alpha_u=%g is %g, want %g", au, e, target)
 	}
 }
+
+// TestExchangeRateOptimalFollowsTheOptimisedError checks both partials of
+// ExchangeRateOptimal against central differences of the optimised error
+// E*(α_u, α_l) = min_κ E_gen, recomputed by OptimalKappa at each end, at an
+// interior κ*, at κ* on the moving edge κ = α_u < 1 (where the envelope
+// theorem does not apply), at the full representation and at κ* = 0.
+func TestExchangeRateOptimalFollowsTheOptimisedError(t *testing.T) {
+	for _, c := range []struct {
+		name           string
+		alphaU, alphaL float64
+	}{
+		{"interior kappa*", 0.5, 0.6},
+		{"kappa* = alpha_u, overparameterised", 0.88, 0.6},
+		{"kappa* = alpha_u, underparameterised", 0.5, 2},
+		{"full representation", 1.5, 0.6},
+		{"maximally compressed", 2, 0.3},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			p := reference()
+			p.AlphaU, p.AlphaL = c.alphaU, c.alphaL
+			ex, err := ExchangeRateOptimal(p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			opt := func(au, al float64) float64 {
+				q := p
+				q.AlphaU, q.AlphaL = au, al
+				o, err := OptimalKappa(q)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return o.GenError
+			}
+			const h = 1e-5
+			au, al := c.alphaU, c.alphaL
+			dl := (opt(au, al*(1+h)) - opt(au, al*(1-h))) / (2 * h * al)
+			du := (opt(au*(1+h), al) - opt(au*(1-h), al)) / (2 * h * au)
+			if !scalar.EqualWithinAbsOrRel(ex.DEDAlphaL, dl, 1e-8, 1e-5) {
+				t.Errorf("dE*/dalpha_l = %.10g, difference of optima %.10g", ex.DEDAlphaL, dl)
+			}
+			if !scalar.EqualWithinAbsOrRel(ex.DEDAlphaU, du, 1e-8, 1e-5) {
+				t.Errorf("dE*/dalpha_u = %.10g, difference of optima %.10g", ex.DEDAlphaU, du)
+			}
+			switch c.name {
+			case "full representation":
+				if ex.DEDAlphaU != 0 || !math.IsInf(ex.Rate, 1) {
+					t.Errorf("the full representation ignores unlabelled data: want dE/dalpha_u = 0 and rate +Inf, got %+v", ex)
+				}
+			case "maximally compressed":
+				if ex.Rate != 0 {
+					t.Errorf("want rate 0, got %+v", ex)
+				}
+			}
+		})
+	}
+}
