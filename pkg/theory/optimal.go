@@ -29,6 +29,19 @@ type Optimum struct {
 	LocalMinima []Minimum
 }
 
+// tinyKappa and tieTol decide when a minimum of the continuum is the κ → 0
+// end: below tinyKappa, and not lower than the finite option by more than a
+// relative tieTol, the difference is rounding.
+const (
+	tinyKappa = 1e-10
+	tieTol    = 1e-14
+)
+
+// beats reports that error e is lower than the incumbent by more than rounding.
+func beats(e, incumbent float64) bool {
+	return e < incumbent-tieTol*math.Abs(incumbent)
+}
+
 // optimalGrid is the number of scan points on each side of the pole. The
 // scan brackets minima; golden-section search then refines them.
 const optimalGrid = 160
@@ -54,7 +67,7 @@ func OptimalKappa(p Params) (Optimum, error) {
 // whole row of a phase diagram or a boundary search).
 func optimalOnCurve(p Params, cv *curve) (Optimum, error) {
 	p.Theta, p.B = cv.p.Theta, cv.p.B
-	cv = &curve{p: p, gamma: cv.gamma, kappa: cv.kappa, angle: cv.angle, c: cv.c}
+	cv = &curve{p: p, gamma: cv.gamma, kappa: cv.kappa, angle: cv.angle, c: cv.c, memo: cv.memo}
 	maxK := p.MaxKappa()
 	xs := make([]float64, 0, len(cv.kappa)+1)
 	ys := make([]float64, 0, len(cv.kappa)+1)
@@ -87,14 +100,17 @@ func optimalOnCurve(p Params, cv *curve) (Optimum, error) {
 		}
 	}
 	for i, m := range minima {
-		if m.Kappa == 0 {
-			// The κ → 0 end of the continuum is the finite representation;
-			// report the best finite option in its place.
+		// The κ → 0 end of the continuum is the finite representation;
+		// report the best finite option in its place. Near the compression
+		// boundary E_gen is flat to second order at κ = 0, and the search can
+		// stop at κ ~ 1e-13 with an error equal to the finite option's up to
+		// rounding: that is the same end, not a smaller error.
+		if m.Kappa == 0 || (m.Kappa < tinyKappa && !beats(m.GenError, best.GenError)) {
 			minima[i] = best
 		}
 	}
 	for _, m := range minima {
-		if m.GenError < best.GenError {
+		if beats(m.GenError, best.GenError) {
 			best = m
 		}
 	}
@@ -253,7 +269,21 @@ func CompressionBoundary(p Params) (Boundary, error) {
 	return boundaryOnCurve(p, local, cv)
 }
 
+// boundaryScanFloor and boundaryScanStep set the scan that looks for the
+// first α_l at which compression stops winning: from boundaryScanFloor times
+// the closed form upwards, in geometric steps of boundaryScanStep. Regions
+// where something else wins that are narrower than one step (10% in α_l) can
+// be missed.
+const (
+	boundaryScanFloor = 1e-3
+	boundaryScanStep  = 1.1
+)
+
 // boundaryOnCurve is CompressionBoundary for a curve tabulated for p's α_u.
+// The global boundary is the lowest α_l at which κ* leaves 0: compression
+// can lose to another minimum on an interval of α_l below the closed form
+// and win again above it, so the search scans upwards from far below rather
+// than looking only next to the closed form.
 func boundaryOnCurve(p Params, local float64, cv *curve) (Boundary, error) {
 	compressed := func(alphaL float64) (bool, error) {
 		q := p
@@ -262,57 +292,65 @@ func boundaryOnCurve(p Params, local float64, cv *curve) (Boundary, error) {
 		return opt.MaximallyCompressed, err
 	}
 	b := Boundary{Local: local}
-	if local > 0 && !math.IsInf(local, 1) {
-		below, err := compressed(local * (1 - boundaryTol))
-		if err != nil {
-			return Boundary{}, err
-		}
-		above, err := compressed(local * (1 + boundaryTol))
-		if err != nil {
-			return Boundary{}, err
-		}
-		if below && !above {
-			b.Global, b.Agrees = local, true
-			return b, nil
-		}
-	}
-	// Bracket the transition geometrically, then bisect in log α_l.
 	start := local
 	if !(start > 0) || math.IsInf(start, 1) {
 		start = 1
 	}
-	lo, hi := start, start
-	c, err := compressed(start)
+	// Scan up to just below the closed form for a first loss of compression.
+	lo := start * boundaryScanFloor
+	c, err := compressed(lo)
 	if err != nil {
 		return Boundary{}, err
 	}
-	for i := 0; ; i++ {
-		if i == 60 {
-			if c {
-				b.Global = math.Inf(1)
+	if !c {
+		// Compression already loses far below: look further down.
+		for i := 0; ; i++ {
+			if i == 60 {
+				return b, nil // Global stays 0: compression never wins
 			}
-			return b, nil // Global stays 0 when compression never wins
-		}
-		if c {
-			hi *= 2
-			if c, err = compressed(hi); err != nil {
-				return Boundary{}, err
-			}
-			if !c {
-				break
-			}
-			lo = hi
-		} else {
+			hi := lo
 			lo /= 2
 			if c, err = compressed(lo); err != nil {
 				return Boundary{}, err
 			}
 			if c {
-				break
+				return b.settle(compressed, lo, hi)
 			}
-			hi = lo
 		}
 	}
+	top := start * (1 - boundaryTol)
+	for lo < top {
+		hi := math.Min(lo*boundaryScanStep, top)
+		if c, err = compressed(hi); err != nil {
+			return Boundary{}, err
+		}
+		if !c {
+			return b.settle(compressed, lo, hi)
+		}
+		lo = hi
+	}
+	// Compression wins all the way up to the closed form: check that it
+	// stops there, or follow it upwards.
+	hi := start * (1 + boundaryTol)
+	for i := 0; ; i++ {
+		if i == 60 {
+			b.Global = math.Inf(1)
+			return b, nil
+		}
+		if c, err = compressed(hi); err != nil {
+			return Boundary{}, err
+		}
+		if !c {
+			return b.settle(compressed, lo, hi)
+		}
+		lo, hi = hi, hi*2
+	}
+}
+
+// settle bisects in log α_l between lo, where compression wins, and hi,
+// where it does not, sets Global to the transition and Agrees to whether it
+// is the closed form's.
+func (b Boundary) settle(compressed func(float64) (bool, error), lo, hi float64) (Boundary, error) {
 	for hi/lo-1 > boundaryTol/4 {
 		mid := math.Sqrt(lo * hi)
 		c, err := compressed(mid)
@@ -326,6 +364,6 @@ func boundaryOnCurve(p Params, local float64, cv *curve) (Boundary, error) {
 		}
 	}
 	b.Global = math.Sqrt(lo * hi)
-	b.Agrees = math.Abs(b.Global/local-1) <= boundaryTol
+	b.Agrees = math.Abs(b.Global/b.Local-1) <= boundaryTol
 	return b, nil
 }

@@ -90,29 +90,44 @@ func TestCompressionSlopeIsTheDerivativeAtZero(t *testing.T) {
 }
 
 func TestCompressionBoundaryMatchesTheNumericalArgmin(t *testing.T) {
+	ref := func(alphaU float64) Params {
+		return Params{Theta: []float64{4, 1.5}, B: []float64{0.6, 0.5}, BPerp: 0.62, Sigma: 0.3, AlphaU: alphaU, AlphaL: 1}
+	}
 	for _, c := range []struct {
-		name          string
-		alphaU, sigma float64
-		theta, b      []float64
-		bPerp         float64
+		name   string
+		p      Params
+		agrees bool
 	}{
-		{"reference task, alpha_u=1", 1, 0.3, []float64{4, 1.5}, []float64{0.6, 0.5}, 0.62},
-		{"reference task, abundant unlabelled", 20, 0.3, []float64{4, 1.5}, []float64{0.6, 0.5}, 0.62},
-		{"reference task, scarce unlabelled", 0.3, 0.3, []float64{4, 1.5}, []float64{0.6, 0.5}, 0.62},
-		{"one aligned spike, noisy labels", 2, 1, []float64{3}, []float64{1}, 0.2},
-		{"a subcritical second spike", 0.5, 0.5, []float64{5, 1}, []float64{1, 0.5}, 0.3},
+		{"reference task, alpha_u=1", ref(1), true},
+		{"reference task, abundant unlabelled", ref(20), true},
+		{"reference task, scarce unlabelled", ref(0.3), true},
+		// Here minima at κ ~ 1e-13 whose error equals the compressed one up
+		// to rounding once passed for smaller errors and moved the
+		// numerical boundary (to 1.2259).
+		{"reference task, alpha_u=100", ref(100), true},
+		// Here the full representation (overparameterised) beats compression
+		// for α_l in about (0.50, 0.80), below the closed form 0.896, and
+		// compression wins again in between.
+		{"reference task, alpha_u=4: the full representation wins first", ref(4), false},
+		{"one aligned spike, noisy labels", Params{Theta: []float64{3}, B: []float64{1}, BPerp: 0.2, Sigma: 1, AlphaU: 2, AlphaL: 1}, true},
+		{"a subcritical second spike", Params{Theta: []float64{5, 1}, B: []float64{1, 0.5}, BPerp: 0.3, Sigma: 0.5, AlphaU: 0.5, AlphaL: 1}, true},
 	} {
 		t.Run(c.name, func(t *testing.T) {
-			p := Params{Theta: c.theta, B: c.b, BPerp: c.bPerp, Sigma: c.sigma, AlphaU: c.alphaU, AlphaL: 1}
+			p := c.p
 			b, err := CompressionBoundary(p)
 			if err != nil {
 				t.Fatal(err)
 			}
-			if !b.Agrees {
-				t.Fatalf("closed form %g, numerical global boundary %g", b.Local, b.Global)
+			if b.Agrees != c.agrees {
+				t.Fatalf("closed form %g, numerical global boundary %g: agrees %v, want %v", b.Local, b.Global, b.Agrees, c.agrees)
 			}
-			for _, f := range []float64{0.98, 1.02} {
-				p.AlphaL = b.Local * f
+			if !c.agrees && !(b.Global < b.Local) {
+				t.Errorf("global boundary %g should lie below the closed form %g", b.Global, b.Local)
+			}
+			// Compression wins everywhere below the global boundary (sampled)
+			// and loses just above it.
+			for _, f := range []float64{0.01, 0.3, 0.7, 0.98, 0.999, 1.001, 1.02} {
+				p.AlphaL = b.Global * f
 				opt, err := OptimalKappa(p)
 				if err != nil {
 					t.Fatal(err)
