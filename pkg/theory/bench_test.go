@@ -36,3 +36,15 @@ func BenchmarkPhaseDiagram100(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkSweep1000 is a κ sweep of 1000 evenly spaced points over the whole
+// admissible range (scripts/bench.sh times scipy doing the same).
+func BenchmarkSweep1000(b *testing.B) {
+	p := reference()
+	ks, _ := LinearGrid(0, p.MaxKappa(), 1000)
+	for b.Loop() {
+		if _, err := Sweep(p, ks); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -43,11 +43,15 @@ func bulkCapturedBetween(theta, gamma, ua, ub float64) float64 {
 	tau := 1 + theta
 	s := math.Sqrt(gamma)
 	h := 2 * s
+	// The coefficients are hoisted out of the integrand in the same order
+	// of operations as written above, so the values are bit for bit those of
+	// the direct expression.
+	a0, a1, b1, num := tau-1-gamma, (tau/2-1)*h, tau*h/2, tau*h*h
 	f := func(u float64) float64 {
-		c, sn := math.Cos(u), math.Sin(u)
-		a := tau - 1 - gamma + (tau/2-1)*h*c
-		b := tau * h / 2 * sn
-		return tau * h * h * sn * sn / (2 * math.Pi * (a*a + b*b))
+		sn, c := math.Sincos(u)
+		a := a0 + a1*c
+		b := b1 * sn
+		return num * sn * sn / (2 * math.Pi * (a*a + b*b))
 	}
 	// Scales of the structure near each end, relative to the angle.
 	nearTop := 1e-3 * math.Min(1, math.Abs(theta-s)/(1+theta))

@@ -18,12 +18,17 @@ type curve struct {
 	kappa []float64   // sorted grid
 	angle []float64   // MP angle of each grid κ
 	c     [][]float64 // captured fractions at each grid κ
+	// memo holds the captured fractions computed off the grid. Searches for
+	// the optimum at nearby α_l (a phase-diagram row, a boundary bisection)
+	// revisit the same κ, and the fractions do not depend on α_l or λ.
+	// A curve is used by one goroutine at a time.
+	memo map[float64][]float64
 }
 
 // newCurve tabulates the captured fractions of p at the sorted κ values of
 // grid, which must lie in the admissible range; p must be valid.
 func newCurve(p Params, grid []float64) (*curve, error) {
-	cv := &curve{p: p, gamma: p.Gamma()}
+	cv := &curve{p: p, gamma: p.Gamma(), memo: make(map[float64][]float64)}
 	prevU := 0.0
 	prevC := make([]float64, len(p.Theta))
 	for i, th := range p.Theta {
@@ -48,21 +53,25 @@ func newCurve(p Params, grid []float64) (*curve, error) {
 
 // at evaluates the theory at κ, which must be admissible.
 func (cv *curve) at(kappa float64) (Point, error) {
-	u, err := mpQuantileAngle(kappa, cv.gamma)
-	if err != nil {
-		return Point{}, err
-	}
 	j := sort.SearchFloat64s(cv.kappa, kappa) // first grid κ ≥ kappa
 	c := make([]float64, len(cv.p.Theta))
-	for i, th := range cv.p.Theta {
-		switch {
-		case j < len(cv.kappa) && cv.kappa[j] == kappa:
-			c[i] = cv.c[j][i]
-		case j == 0:
-			c[i] = TopOverlap(th, cv.gamma) + bulkCapturedBetween(th, cv.gamma, 0, u)
-		default:
-			c[i] = cv.c[j-1][i] + bulkCapturedBetween(th, cv.gamma, cv.angle[j-1], u)
+	if j < len(cv.kappa) && cv.kappa[j] == kappa {
+		copy(c, cv.c[j])
+	} else if m, ok := cv.memo[kappa]; ok {
+		copy(c, m)
+	} else {
+		u, err := mpQuantileAngle(kappa, cv.gamma)
+		if err != nil {
+			return Point{}, err
 		}
+		for i, th := range cv.p.Theta {
+			if j == 0 {
+				c[i] = TopOverlap(th, cv.gamma) + bulkCapturedBetween(th, cv.gamma, 0, u)
+			} else {
+				c[i] = cv.c[j-1][i] + bulkCapturedBetween(th, cv.gamma, cv.angle[j-1], u)
+			}
+		}
+		cv.memo[kappa] = append([]float64(nil), c...)
 	}
 	pt := Point{Kappa: kappa, Captured: c}
 	if kappa == 0 {

@@ -50,7 +50,8 @@ func mpTailMassAngle(u, gamma float64) float64 {
 	m, h := 1+gamma, 2*s
 	q := math.Abs(1-s) / (1 + s)
 	// atan(q tan(u/2)) written with atan2 so that u = π is exact.
-	at := math.Atan2(q*math.Sin(u/2), math.Cos(u/2))
+	sh, ch := math.Sincos(u / 2)
+	at := math.Atan2(q*sh, ch)
 	return (m*u - h*math.Sin(u) - 2*math.Abs(1-gamma)*at) / (2 * math.Pi * gamma)
 }
 
@@ -72,26 +73,59 @@ func MPTailMass(lambda, gamma float64) float64 {
 // mass is increasing in u, so a Newton iteration safeguarded by bisection
 // converges to full precision.
 func mpQuantileAngle(kappa, gamma float64) (float64, error) {
+	if u, done, err := mpQuantileTrivial(kappa, gamma); done {
+		return u, err
+	}
+	// Near u = 0 the tail mass grows like u³, which gives a good start.
+	u := math.Min(math.Pi/2, math.Cbrt(1.5*math.Pi*kappa*(1+gamma+2*math.Sqrt(gamma))))
+	return mpQuantileNewton(kappa, gamma, 0, math.Pi, u), nil
+}
+
+// mpQuantileAngleIn is mpQuantileAngle for a κ whose angle is known to lie
+// strictly between lo and hi, the angles of two tabulated sizes. Starting
+// from the bracket saves most of the iterations of a cold start.
+func mpQuantileAngleIn(kappa, gamma, lo, hi float64) (float64, error) {
+	if u, done, err := mpQuantileTrivial(kappa, gamma); done {
+		return u, err
+	}
+	// The tail mass is nearly linear across a short bracket.
+	flo, fhi := mpTailMassAngle(lo, gamma), mpTailMassAngle(hi, gamma)
+	u := (lo + hi) / 2
+	if fhi > flo {
+		u = lo + (hi-lo)*(kappa-flo)/(fhi-flo)
+	}
+	if !(u > lo && u < hi) {
+		u = (lo + hi) / 2
+	}
+	return mpQuantileNewton(kappa, gamma, lo, hi, u), nil
+}
+
+// mpQuantileTrivial validates κ and settles the ends of the range: done is
+// true when u (or err) is the answer.
+func mpQuantileTrivial(kappa, gamma float64) (u float64, done bool, err error) {
 	total := math.Min(1, 1/gamma)
 	switch {
 	case math.IsNaN(kappa) || kappa < 0:
-		return 0, fmt.Errorf("MP quantile: kappa=%g must be >= 0", kappa)
+		return 0, true, fmt.Errorf("MP quantile: kappa=%g must be >= 0", kappa)
 	case kappa > total*(1+1e-14):
-		return 0, fmt.Errorf("MP quantile: kappa=%g exceeds the bulk mass min(1, alpha_u)=%g", kappa, total)
+		return 0, true, fmt.Errorf("MP quantile: kappa=%g exceeds the bulk mass min(1, alpha_u)=%g", kappa, total)
 	case kappa == 0:
-		return 0, nil
+		return 0, true, nil
 	case kappa >= total:
-		return math.Pi, nil
+		return math.Pi, true, nil
 	}
-	lo, hi := 0.0, math.Pi
-	// Near u = 0 the tail mass grows like u³, which gives a good start.
-	u := math.Min(math.Pi/2, math.Cbrt(1.5*math.Pi*kappa*(1+gamma+2*math.Sqrt(gamma))))
+	return 0, false, nil
+}
+
+// mpQuantileNewton runs the safeguarded Newton iteration for
+// mpTailMassAngle(u) = κ from u inside the bracket [lo, hi].
+func mpQuantileNewton(kappa, gamma, lo, hi, u float64) float64 {
 	for i := 0; i < 200; i++ {
 		f := mpTailMassAngle(u, gamma) - kappa
 		// The tail mass is computed to about 1e-16 absolute, so a residual
 		// of a few ulps of κ is as good as it gets.
 		if math.Abs(f) <= 4e-16*kappa || hi-lo <= 4e-16*hi {
-			return u, nil
+			return u
 		}
 		if f > 0 {
 			hi = u
@@ -104,7 +138,7 @@ func mpQuantileAngle(kappa, gamma float64) (float64, error) {
 		}
 		u = next
 	}
-	return u, nil
+	return u
 }
 
 // MPUpperQuantile returns λ_κ, the eigenvalue above which the
