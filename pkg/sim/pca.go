@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"errors"
 	"fmt"
 	"math"
 
@@ -42,22 +41,16 @@ func topEigenvectors(x *mat.Dense, kmax int, path pcaPath) (*mat.Dense, error) {
 	default:
 		return nil, fmt.Errorf("pca: unknown path %d", path)
 	}
-	var eig mat.EigenSym
-	if !eig.Factorize(&s, true) {
-		return nil, errors.New("pca: eigendecomposition did not converge")
+	_, vecs, err := eigenSym(&s)
+	if err != nil {
+		return nil, err
 	}
-	var vecs mat.Dense
-	eig.VectorsTo(&vecs)
 	m, _ := vecs.Dims()
-	// EigenSym sorts ascending; keep the last kmax columns, reversed.
-	top := mat.NewDense(m, kmax, nil)
-	raw, tr := vecs.RawMatrix(), top.RawMatrix()
-	for i := 0; i < m; i++ {
-		src := raw.Data[i*raw.Stride : i*raw.Stride+m]
-		dst := tr.Data[i*tr.Stride : i*tr.Stride+kmax]
-		for j := range dst {
-			dst[j] = src[m-1-j]
-		}
+	// eigenSym sorts by decreasing eigenvalue; keep the first kmax columns.
+	top := vecs
+	if kmax < m {
+		top = mat.NewDense(m, kmax, nil)
+		top.Copy(vecs.Slice(0, m, 0, kmax))
 	}
 	if path == pathCovariance {
 		return top, nil
