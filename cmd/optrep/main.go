@@ -46,6 +46,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return runExchange(args[1:], stdout, stderr)
 	case "ae":
 		return runAE(args[1:], stdout, stderr)
+	case "mnist":
+		return runMNIST(args[1:], stdout, stderr)
 	case "help", "-h", "--help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -64,6 +66,7 @@ Subcommands:
   exchange how many unlabelled samples replace one labelled sample (at --kappa, or at κ* without it)
   ae       an autoencoder (linear, tanh, relu) or PCA at one width k: probe E_gen ± SE beside PCA and its theory
   phase    κ* over a log grid of (α_u, α_l), written as PREFIX.csv and PREFIX.json
+  mnist    PCA + ridge probe on MNIST at one (n_u, n_l): test MSE and accuracy against k, best k, theory k* (own flags, see docs/cli.md)
 
 Model flags (both subcommands):
   --theta 4,1.5       spike strengths θ_1 ≥ θ_2 ≥ … > 0 (required)
