@@ -82,7 +82,7 @@ func runAE(args []string, stdout, stderr io.Writer) int {
 	workers := fs.Int("workers", 0, "concurrent trainings (0: all cores)")
 	quiet := fs.Bool("quiet", false, "no progress on standard error")
 	if err := parse(fs, args, "theta", "b", "alpha-u", "alpha-l"); err != nil {
-		return report(stderr, "ae", err)
+		return parseFailed(stdout, stderr, "ae", err)
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })

@@ -28,7 +28,7 @@ func runExchange(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("exchange", flag.ContinueOnError)
 	m.register(fs, true)
 	if err := parse(fs, args, "theta", "b", "alpha-u", "alpha-l"); err != nil {
-		return report(stderr, "exchange", err)
+		return parseFailed(stdout, stderr, "exchange", err)
 	}
 	p := m.params()
 	if err := p.Validate(); err != nil {

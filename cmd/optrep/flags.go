@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/optrep/optrep/pkg/theory"
 )
@@ -69,13 +70,47 @@ type usageError struct{ msg string }
 
 func (e usageError) Error() string { return e.msg }
 
+// helpRequest is -h or --help given to a subcommand: its flags are printed
+// and the command succeeds.
+type helpRequest struct{ fs *flag.FlagSet }
+
+func (h helpRequest) Error() string { return "help requested" }
+
+// usage writes the subcommand's flags, with their defaults, to w.
+func (h helpRequest) usage(w io.Writer) {
+	fmt.Fprintf(w, "usage: optrep %s [flags]  (docs/cli.md has the details)\n\nflags:\n", h.fs.Name())
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	h.fs.VisitAll(func(f *flag.Flag) {
+		def := f.DefValue
+		switch def {
+		case "NaN", "":
+			def = "no default"
+		case "false":
+			def = "off"
+		}
+		fmt.Fprintf(tw, "  --%s\t%s\t(%s)\n", f.Name, f.Usage, def)
+	})
+	tw.Flush()
+}
+
+// parseFailed reports an error of parse: help goes to stdout with status 0,
+// anything else is a one-line usage error.
+func parseFailed(stdout, stderr io.Writer, cmd string, err error) int {
+	var h helpRequest
+	if errors.As(err, &h) {
+		h.usage(stdout)
+		return 0
+	}
+	return report(stderr, cmd, err)
+}
+
 // parse parses args into fs and checks that the required flags were given.
 func parse(fs *flag.FlagSet, args []string, required ...string) error {
 	fs.SetOutput(io.Discard)
 	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return usageError{"see 'optrep help' for the flags"}
+			return helpRequest{fs}
 		}
 		return usageError{cleanFlagError(err)}
 	}

@@ -68,7 +68,7 @@ Subcommands:
   phase    κ* over a log grid of (α_u, α_l), written as PREFIX.csv and PREFIX.json
   mnist    PCA + ridge probe on MNIST at one (n_u, n_l): test MSE and accuracy against k, best k, theory k* (own flags, see docs/cli.md)
 
-Model flags (both subcommands):
+Model flags (theory, sim, optimal, exchange, ae, phase):
   --theta 4,1.5       spike strengths θ_1 ≥ θ_2 ≥ … > 0 (required)
   --b 0.6,0.5         task alignment with each spike (required, one per spike)
   --b-perp 0.62       task component outside the spikes (default 0)
@@ -76,7 +76,7 @@ Model flags (both subcommands):
   --lambda 0.05       probe ridge λ ≥ 0; 0 is minimum-norm least squares (default 0)
   --alpha-u 1         unlabelled samples per dimension n_u/d > 0 (required)
   --alpha-l 0.8       labelled samples per dimension n_l/d > 0 (required)
-  --kappa 0.2         representation size k/d in [0, min(1, α_u)]; 0 = the spike components only (required)
+  --kappa 0.2         representation size k/d in [0, min(1, α_u)]; 0 = the spike components only (theory, sim; optional in exchange, ae)
   --json              print one JSON object instead of a table
 
 Simulation flags:
@@ -85,7 +85,7 @@ Simulation flags:
   --seed 1            base seed; results are identical for a seed whatever the core count (default 1)
   --quiet             no progress on standard error
 
-Autoencoder flags (with the model flags; see 'optrep ae -h' style errors for bounds):
+Autoencoder flags (with the model flags):
   --k 5 or --kappa 0.05, --encoder linear|tanh|relu|pca, --optimizer adam|gd, --steps, --lr,
   --batch, --tol, --test-size, --workers, --d, --seeds, --seed, --quiet, --json
 
@@ -93,5 +93,6 @@ Phase flags (no --alpha-u, --alpha-l or --kappa):
   --alpha-u-min 0.1 --alpha-u-max 100 --alpha-l-min 0.01 --alpha-l-max 10 --n 100
   --out phase         output prefix (files are replaced only once complete)
 
-See docs/theory.md for the model and the formulas.
+'optrep SUBCOMMAND -h' lists one subcommand's flags with their defaults; docs/cli.md describes
+them and the JSON of each; docs/theory.md gives the model and the formulas.
 `

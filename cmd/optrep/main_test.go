@@ -200,3 +200,25 @@ func TestSimBadInput(t *testing.T) {
 		}
 	}
 }
+
+func TestSubcommandHelpListsItsFlagsAndSucceeds(t *testing.T) {
+	for _, c := range []struct {
+		sub  string
+		flag string
+	}{
+		{"theory", "--kappa"}, {"sim", "--seeds"}, {"optimal", "--alpha-l"}, {"exchange", "--kappa"},
+		{"phase", "--alpha-u-min"}, {"ae", "--encoder"}, {"mnist", "--n-u"},
+	} {
+		for _, h := range []string{"-h", "--help"} {
+			t.Run(c.sub+" "+h, func(t *testing.T) {
+				out, errOut, code := runArgs(c.sub, h)
+				if code != 0 || errOut != "" {
+					t.Fatalf("exit %d, stderr %q", code, errOut)
+				}
+				if !strings.HasPrefix(out, "usage: optrep "+c.sub) || !strings.Contains(out, c.flag) {
+					t.Errorf("want the usage of %s listing %s, got\n%s", c.sub, c.flag, out)
+				}
+			})
+		}
+	}
+}

@@ -79,7 +79,7 @@ func runMNIST(args []string, stdout, stderr io.Writer) int {
 	jsonOut := fs.Bool("json", false, "print JSON")
 	quiet := fs.Bool("quiet", false, "no progress on standard error")
 	if err := parse(fs, args); err != nil {
-		return report(stderr, "mnist", err)
+		return parseFailed(stdout, stderr, "mnist", err)
 	}
 	cfg := mnist.Config{NU: []int{*nu}, NL: []int{*nl}, K: ks, Ridge: *ridge, Draws: *draws, Seed: *seed, Predict: *predict}
 	if err := cfg.Validate(mnist.TrainSize); err != nil {

@@ -50,7 +50,7 @@ func runOptimal(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("optimal", flag.ContinueOnError)
 	m.register(fs, false)
 	if err := parse(fs, args, "theta", "b", "alpha-u", "alpha-l"); err != nil {
-		return report(stderr, "optimal", err)
+		return parseFailed(stdout, stderr, "optimal", err)
 	}
 	p := m.params()
 	if err := p.Validate(); err != nil {
@@ -123,7 +123,7 @@ func runPhase(args []string, stdout, stderr io.Writer) int {
 	out := fs.String("out", "phase", "output path prefix: writes PREFIX.csv and PREFIX.json")
 	quiet := fs.Bool("quiet", false, "no progress on standard error")
 	if err := parse(fs, args, "theta", "b"); err != nil {
-		return report(stderr, "phase", err)
+		return parseFailed(stdout, stderr, "phase", err)
 	}
 	au, err := theory.LogGrid(*auMin, *auMax, *n)
 	if err != nil {

@@ -41,7 +41,7 @@ func runSim(args []string, stdout, stderr io.Writer) int {
 	seed := fs.Uint64("seed", 1, "base seed")
 	quiet := fs.Bool("quiet", false, "no progress on standard error")
 	if err := parse(fs, args, "theta", "b", "alpha-u", "alpha-l", "kappa"); err != nil {
-		return report(stderr, "sim", err)
+		return parseFailed(stdout, stderr, "sim", err)
 	}
 	p := m.params()
 	if err := p.Validate(); err != nil {

@@ -26,7 +26,7 @@ func runTheory(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("theory", flag.ContinueOnError)
 	m.register(fs, true)
 	if err := parse(fs, args, "theta", "b", "alpha-u", "alpha-l", "kappa"); err != nil {
-		return report(stderr, "theory", err)
+		return parseFailed(stdout, stderr, "theory", err)
 	}
 	p := m.params()
 	if err := p.Validate(); err != nil {
