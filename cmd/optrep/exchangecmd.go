@@ -36,13 +36,18 @@ func runExchange(args []string, stdout, stderr io.Writer) int {
 	}
 	var ex theory.Exchange
 	var err error
-	if math.IsNaN(m.kap) { // --kappa not given: optimise it
-		ex, err = theory.ExchangeRateOptimal(p)
-	} else {
+	if given(fs, "kappa") {
+		if err := p.CheckKappa(m.kap); err != nil {
+			return report(stderr, "exchange", invalid(err))
+		}
 		ex, err = theory.ExchangeRate(p, m.kap)
+	} else {
+		ex, err = theory.ExchangeRateOptimal(p)
 	}
 	if err != nil {
-		return report(stderr, "exchange", invalid(err))
+		// A rate that does not exist here (the ridgeless peak, a task with
+		// no signal): the whole message, which says at which κ.
+		return report(stderr, "exchange", usageError{err.Error()})
 	}
 	if m.json {
 		return writeJSON(stdout, stderr, exchangeJSON{

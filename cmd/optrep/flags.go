@@ -127,6 +127,13 @@ func parse(fs *flag.FlagSet, args []string, required ...string) error {
 	return nil
 }
 
+// given reports whether the flag name was set on the command line.
+func given(fs *flag.FlagSet, name string) bool {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == name })
+	return set
+}
+
 // cleanFlagError rewrites the flag package's messages with the --name
 // spelling used in the documentation.
 func cleanFlagError(err error) string {

@@ -222,3 +222,25 @@ func TestSubcommandHelpListsItsFlagsAndSucceeds(t *testing.T) {
 		}
 	}
 }
+
+func TestExchangeBadInput(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		// NaN once stood for "not given" and silently optimised κ.
+		{"NaN kappa", append(append([]string{}, example...), "--kappa", "NaN"), "--kappa: kappa=NaN"},
+		{"kappa beyond alpha_u", append(append([]string{}, example...), "--kappa", "2"), "--kappa: kappa=2"},
+		{"at the ridgeless peak", append(append([]string{}, example...), "--kappa", "0.8"), "diverges at kappa=0.8"},
+		// Without --kappa nothing may blame it.
+		{"a task with no signal", []string{"--theta", "4", "--b", "0", "--alpha-u", "2", "--alpha-l", "0.7"}, "exchange rate: E_gen depends on neither"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, errOut, code := runArgs(append([]string{"exchange"}, c.args...)...)
+			if code != 2 || strings.Count(errOut, "\n") != 1 || !strings.Contains(errOut, c.want) {
+				t.Errorf("exit %d, stderr %q; want status 2 and one line containing %q", code, errOut, c.want)
+			}
+		})
+	}
+}

@@ -179,23 +179,57 @@ func goldenSection(f func(float64) float64, a, b float64) float64 {
 	return d
 }
 
-// CompressionSlope is ∂E_gen/∂κ at κ = 0⁺ without ridge (docs/theory.md §4):
+// CompressionSlope is ∂E_gen/∂κ at κ = 0⁺ (docs/theory.md §4), for any
+// ridge λ ≥ 0. Without ridge it is
 //
 //	(σ² + m(0))/α_l − b_⊥² − Σ_i b_i² (1+θ_i)² φ_{1+θ_i}(λ₊) / (1 + θ_i c_top,i)².
 //
-// Maximal compression is locally optimal when it is ≥ 0.
+// With ridge it has the same shape, A + C/α_l, with the A and C of
+// compressionSlopeParts. Maximal compression is locally optimal when it is
+// ≥ 0.
 func CompressionSlope(p Params) (float64, error) {
 	if err := p.Validate(); err != nil {
 		return 0, err
 	}
-	gamma := p.Gamma()
-	c, _ := Captured(p, 0)
-	slope := (p.Sigma*p.Sigma+Misspecification(p, c, 0))/p.AlphaL - p.BPerp*p.BPerp
+	a, c := compressionSlopeParts(p)
+	return a + c/p.AlphaL, nil
+}
+
+// compressionSlopeParts returns A and C of ∂E_gen/∂κ(0⁺) = A + C/α_l. At
+// κ = 0 every quantity but ψ = κ/α_l is independent of α_l, and ψ enters
+// the derivative only through 1/α_l; so A collects what adding bulk
+// directions does to the signal and C what it costs in variance. With
+// τ = λ (the effective ridge at ψ = 0, where dτ/dψ = τ/(1+τ)),
+// s_i = 1 + θ_i c_i, K_i = (1+θ_i)² b_i², φ_i = φ_{1+θ_i}(λ₊) = dc_i/dκ(0⁺):
+//
+//	A = −b_⊥² (1 − τ²/(1+τ)²)
+//	    − Σ_i K_i φ_i [ 1/s_i² − τ² (s_i(s_i+τ) − c_i θ_i (3s_i+τ)) / (s_i²(s_i+τ)³) ]
+//	C = (σ² + m(0) + B(0))/(1+τ)² + (τ/(1+τ)) Σ_i 2τ K_i c_i/(s_i+τ)³
+//
+// with B(0) = τ² Σ_i K_i c_i/(s_i (s_i+τ)²). For λ = 0 they reduce to
+// A = −b_⊥² − Σ_i K_i φ_i/s_i² and C = σ² + m(0). p must be valid.
+func compressionSlopeParts(p Params) (a, c float64) {
+	gamma, tau := p.Gamma(), p.Lambda
+	caps, _ := Captured(p, 0)
+	shrink := tau / (1 + tau)
+	a = -p.BPerp * p.BPerp * (1 - shrink*shrink)
+	var bias, gain float64
 	for i, th := range p.Theta {
-		s := 1 + th*c[i]
-		slope -= p.B[i] * p.B[i] * (1 + th) * (1 + th) * edgeOverlap(th, gamma) / (s * s)
+		if p.B[i] == 0 {
+			continue // its φ_i may be infinite (a spike at the threshold)
+		}
+		k := (1 + th) * (1 + th) * p.B[i] * p.B[i]
+		ci := caps[i]
+		si := 1 + th*ci
+		st := si + tau
+		a -= k * edgeOverlap(th, gamma) * (1/(si*si) - tau*tau*(si*st-ci*th*(3*si+tau))/(si*si*st*st*st))
+		bias += k * ci / (si * st * st)
+		gain += 2 * tau * k * ci / (st * st * st)
 	}
-	return slope, nil
+	bias *= tau * tau
+	n0 := p.Sigma*p.Sigma + Misspecification(p, caps, 0) + bias
+	c = n0/((1+tau)*(1+tau)) + shrink*gain
+	return a, c
 }
 
 // edgeOverlap is φ_{1+θ}(λ₊) = γ(1+θ)/(θ − √γ)², infinite at the threshold.
@@ -205,46 +239,46 @@ func edgeOverlap(theta, gamma float64) float64 {
 }
 
 // CompressionBoundaryLocal is the closed-form labelled-sample ratio α_l^c of
-// docs/theory.md §4 below which maximal compression is a local optimum of the
-// ridgeless E_gen:
+// docs/theory.md §4 below which maximal compression is a local optimum of
+// E_gen, the root −C/A of CompressionSlope. Without ridge it is
 //
 //	α_l^c = (σ² + m(0)) / ( b_⊥² + Σ_i b_i² (1+θ_i)³ γ / ((θ_i − √γ)² (1 + θ_i c_top,i)²) ).
 //
-// It does not depend on p.AlphaL or p.Lambda. It is 0 when a spike sits
-// exactly at the BBP threshold with b_i ≠ 0, and +Inf when the task has no
-// component the bulk can add (b_⊥ = 0 and all b_i = 0).
+// It does not depend on p.AlphaL. It is 0 when a spike sits exactly at the
+// BBP threshold with b_i ≠ 0, and +Inf when extra bulk directions never
+// lower E_gen to first order (A ≥ 0: for instance b_⊥ = 0 and all b_i = 0).
 func CompressionBoundaryLocal(p Params) (float64, error) {
 	if err := p.Validate(); err != nil {
 		return 0, err
 	}
-	gamma := p.Gamma()
-	c, _ := Captured(p, 0)
-	den := p.BPerp * p.BPerp
-	for i, th := range p.Theta {
-		if p.B[i] == 0 {
-			continue
-		}
-		s := 1 + th*c[i]
-		den += p.B[i] * p.B[i] * (1 + th) * (1 + th) * edgeOverlap(th, gamma) / (s * s)
+	a, c := compressionSlopeParts(p)
+	if math.IsInf(a, -1) {
+		return 0, nil
 	}
-	return (p.Sigma*p.Sigma + Misspecification(p, c, 0)) / den, nil
+	if !(a < 0) {
+		return math.Inf(1), nil
+	}
+	return -c / a, nil
 }
 
 // Boundary is the compression boundary of one (θ, b, σ, α_u) setting: the
 // labelled-sample ratio below which maximal compression is optimal.
 type Boundary struct {
 	// Local is the closed form α_l^c of CompressionBoundaryLocal: below it,
-	// maximal compression is a local optimum of the ridgeless E_gen.
+	// maximal compression is a local optimum of E_gen (with p's λ).
 	Local float64
 	// Global is where the global argmin of E_gen (with the parameters' own
 	// λ) stops being maximal compression, found by bisection on α_l. It is
 	// +Inf if compression stays optimal for every α_l tried and 0 if it
-	// never is.
+	// is not optimal down to boundaryFloor times the closed form (as α_l → 0
+	// every representation tends to the same error, and below that the
+	// comparison is between roundings).
 	Global float64
-	// Agrees reports that Global equals Local to the bisection tolerance.
-	// When it is false the local condition is not the whole story (a
-	// minimum elsewhere wins, or ridge moves the boundary) and Global is the
-	// boundary to use.
+	// Agrees reports that the global transition is the local one: the
+	// bisection found it within boundaryTol of Local, and Global is then
+	// Local exactly. When it is false the local condition is not the whole
+	// story (a minimum far from κ = 0 wins first) and Global is the boundary
+	// to use.
 	Agrees bool
 }
 
@@ -279,6 +313,10 @@ const (
 	boundaryScanStep  = 1.1
 )
 
+// boundaryFloor is the smallest α_l, relative to the closed form, at which
+// the boundary search still asks whether compression wins.
+const boundaryFloor = 1e-9
+
 // boundaryOnCurve is CompressionBoundary for a curve tabulated for p's α_u.
 // The global boundary is the lowest α_l at which κ* leaves 0: compression
 // can lose to another minimum on an interval of α_l below the closed form
@@ -304,8 +342,8 @@ func boundaryOnCurve(p Params, local float64, cv *curve) (Boundary, error) {
 	}
 	if !c {
 		// Compression already loses far below: look further down.
-		for i := 0; ; i++ {
-			if i == 60 {
+		for {
+			if lo < start*boundaryFloor {
 				return b, nil // Global stays 0: compression never wins
 			}
 			hi := lo
@@ -350,20 +388,44 @@ func boundaryOnCurve(p Params, local float64, cv *curve) (Boundary, error) {
 // settle bisects in log α_l between lo, where compression wins, and hi,
 // where it does not, sets Global to the transition and Agrees to whether it
 // is the closed form's.
+//
+// Where κ* leaves 0 continuously the gain of the small minimum grows only
+// like |α_l − α_l^c|^{5/2}, so within about 1e-5 of the closed form the
+// argmin cannot tell compression from rounding; but there the closed form is
+// exact, and a transition that agrees with it to boundaryTol is reported as
+// the closed form itself. A jump to a minimum far from κ = 0 is a crossing
+// of two errors with different slopes in α_l, and bisection pins it to
+// jumpTol.
 func (b Boundary) settle(compressed func(float64) (bool, error), lo, hi float64) (Boundary, error) {
-	for hi/lo-1 > boundaryTol/4 {
-		mid := math.Sqrt(lo * hi)
-		c, err := compressed(mid)
-		if err != nil {
-			return Boundary{}, err
+	bisect := func(tol float64) error {
+		for hi/lo-1 > tol {
+			mid := math.Sqrt(lo * hi)
+			c, err := compressed(mid)
+			if err != nil {
+				return err
+			}
+			if c {
+				lo = mid
+			} else {
+				hi = mid
+			}
 		}
-		if c {
-			lo = mid
-		} else {
-			hi = mid
-		}
+		return nil
+	}
+	if err := bisect(boundaryTol / 4); err != nil {
+		return Boundary{}, err
+	}
+	if math.Abs(math.Sqrt(lo*hi)/b.Local-1) <= boundaryTol {
+		b.Global, b.Agrees = b.Local, true
+		return b, nil
+	}
+	if err := bisect(jumpTol); err != nil {
+		return Boundary{}, err
 	}
 	b.Global = math.Sqrt(lo * hi)
-	b.Agrees = math.Abs(b.Global/b.Local-1) <= boundaryTol
 	return b, nil
 }
+
+// jumpTol is the relative width in α_l to which settle brackets a boundary
+// that is not the closed form's.
+const jumpTol = 1e-10

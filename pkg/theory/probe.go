@@ -35,8 +35,9 @@ func EffectiveRidge(lambda, psi float64) (float64, error) {
 	}
 	// τ² − aτ − λ = 0 with a = λ + ψ − 1; the form is chosen to avoid
 	// cancellation when a < 0.
+	// Hypot keeps a huge λ from overflowing a².
 	a := lambda + psi - 1
-	r := math.Sqrt(a*a + 4*lambda)
+	r := math.Hypot(a, 2*math.Sqrt(lambda))
 	if a >= 0 {
 		return (a + r) / 2, nil
 	}
@@ -103,6 +104,17 @@ func TrainError(p Params, kappa float64) (float64, error) {
 	return pt.TrainError, err
 }
 
+// oneMinusDF2 is 1 − ψ/(1 + τ)², the denominator of E_gen. For τ > 0 the
+// fixed point λ = τ(1 − ψ/(1 + τ)) turns it into (τ + λ/τ)/(1 + τ), which
+// has no cancellation: written directly it loses every digit near the
+// interpolation peak ψ = 1 once λ is below about 1e-16.
+func oneMinusDF2(lambda, psi, tau float64) float64 {
+	if tau == 0 {
+		return 1 - psi
+	}
+	return (tau + lambda/tau) / (1 + tau)
+}
+
 // probe fills in the downstream quantities of docs/theory.md §3 for a
 // representation whose size and captured fractions are already set:
 //
@@ -131,13 +143,13 @@ func probe(p Params, pt Point) (Point, error) {
 			c := pt.Captured[i]
 			s := 1 + th*c
 			omega2 := (1 + th) * (1 + th) * p.B[i] * p.B[i] * c / (s * s)
-			bias += s * omega2 / ((s + tau) * (s + tau))
+			shrink := tau / (s + tau)
+			bias += s * omega2 * shrink * shrink
 		}
-		bias += p.BPerp * p.BPerp * pt.Kappa / ((1 + tau) * (1 + tau))
-		bias *= tau * tau
+		shrink := tau / (1 + tau)
+		bias += p.BPerp * p.BPerp * pt.Kappa * shrink * shrink
 	}
-	df2 := pt.Psi / ((1 + tau) * (1 + tau))
-	pt.GenError = (noise + bias) / (1 - df2)
+	pt.GenError = (noise + bias) / oneMinusDF2(p.Lambda, pt.Psi, tau)
 	switch {
 	case p.Lambda > 0:
 		r := p.Lambda / tau

@@ -171,6 +171,36 @@ func TestRidgelessPeakDiverges(t *testing.T) {
 	}
 }
 
+// At ψ = 1 the quadratic for τ is τ² − λτ − λ = 0 and 1 − ψ/(1 + τ)² is
+// τ(2 + τ)/(1 + τ)², two forms with no cancellation that probe does not use.
+// A tiny ridge at the peak must give that, not an overflow or a value that
+// lost its digits to 1 − df₂ rounding to 0.
+func TestTinyRidgeAtThePeakKeepsItsDigits(t *testing.T) {
+	p := reference()
+	for _, lambda := range []float64{1e-6, 1e-12, 1e-20, 1e-30, 1e-33, 1e-100} {
+		t.Run(fmt.Sprintf("lambda=%g", lambda), func(t *testing.T) {
+			p.Lambda = lambda
+			pt, err := Evaluate(p, p.AlphaL)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tau := (lambda + math.Sqrt(lambda*lambda+4*lambda)) / 2
+			var bias float64
+			for i, th := range p.Theta {
+				c := pt.Captured[i]
+				s := 1 + th*c
+				omega2 := (1 + th) * (1 + th) * p.B[i] * p.B[i] * c / (s * s)
+				bias += s * omega2 * math.Pow(tau/(s+tau), 2)
+			}
+			bias += p.BPerp * p.BPerp * p.AlphaL * math.Pow(tau/(1+tau), 2)
+			want := (p.Sigma*p.Sigma + pt.Misspecification + bias) * (1 + tau) * (1 + tau) / (tau * (2 + tau))
+			if !scalar.EqualWithinRel(pt.GenError, want, 1e-12) {
+				t.Errorf("E_gen = %.17g, want %.17g", pt.GenError, want)
+			}
+		})
+	}
+}
+
 func TestFullRepresentationMisspecification(t *testing.T) {
 	// With α_u ≥ 1 the full representation κ = 1 spans everything: m = 0.
 	p := reference()
