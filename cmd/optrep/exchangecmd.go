@@ -19,7 +19,7 @@ type exchangeJSON struct {
 	DEDAlphaL    float64  `json:"dE_dalpha_l"`
 	DEDAlphaU    float64  `json:"dE_dalpha_u"`
 	Kappa        float64  `json:"kappa"`
-	K            int      `json:"k,omitempty"`
+	K            *int     `json:"k"`
 	Optimised    bool     `json:"optimised"`
 }
 
@@ -53,7 +53,7 @@ func runExchange(args []string, stdout, stderr io.Writer) int {
 		return writeJSON(stdout, stderr, exchangeJSON{
 			Rate: finiteOrNil(ex.Rate), RateInfinite: math.IsInf(ex.Rate, 1),
 			DEDAlphaL: ex.DEDAlphaL, DEDAlphaU: ex.DEDAlphaU,
-			Kappa: ex.Kappa, K: ex.Components, Optimised: ex.Optimised,
+			Kappa: ex.Kappa, K: components(ex.Components), Optimised: ex.Optimised,
 		})
 	}
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', 0)

@@ -16,10 +16,11 @@ import (
 	"github.com/optrep/optrep/pkg/theory"
 )
 
-// minimumJSON is one local minimum; K is set for a finite representation.
+// minimumJSON is one local minimum; K is the number of spike components of
+// a finite representation, null for a size κ > 0 of the continuum.
 type minimumJSON struct {
 	Kappa    float64 `json:"kappa"`
-	K        int     `json:"k,omitempty"`
+	K        *int    `json:"k"`
 	GenError float64 `json:"gen_error"`
 }
 
@@ -29,13 +30,22 @@ type minimumJSON struct {
 // BoundaryAgrees is true. Infinite boundaries are null.
 type optimalJSON struct {
 	KappaStar                float64       `json:"kappa_star"`
-	KStar                    int           `json:"k_star,omitempty"`
+	KStar                    *int          `json:"k_star"`
 	GenErrorStar             float64       `json:"gen_error_star"`
 	MaximallyCompressed      bool          `json:"maximally_compressed"`
 	AlphaLBoundary           *float64      `json:"alpha_l_boundary"`
 	AlphaLBoundaryClosedForm *float64      `json:"alpha_l_boundary_closed_form"`
 	BoundaryAgrees           bool          `json:"boundary_agrees"`
 	LocalMinima              []minimumJSON `json:"local_minima"`
+}
+
+// components is the JSON of a number of spike components: null for 0, which
+// stands for a representation of the continuum.
+func components(k int) *int {
+	if k == 0 {
+		return nil
+	}
+	return &k
 }
 
 func finiteOrNil(v float64) *float64 {
@@ -65,13 +75,13 @@ func runOptimal(args []string, stdout, stderr io.Writer) int {
 		return report(stderr, "optimal", err)
 	}
 	out := optimalJSON{
-		KappaStar: opt.Kappa, KStar: opt.Components, GenErrorStar: opt.GenError,
+		KappaStar: opt.Kappa, KStar: components(opt.Components), GenErrorStar: opt.GenError,
 		MaximallyCompressed: opt.MaximallyCompressed,
 		AlphaLBoundary:      finiteOrNil(b.Global), AlphaLBoundaryClosedForm: finiteOrNil(b.Local),
 		BoundaryAgrees: b.Agrees,
 	}
 	for _, lm := range opt.LocalMinima {
-		out.LocalMinima = append(out.LocalMinima, minimumJSON{Kappa: lm.Kappa, K: lm.Components, GenError: lm.GenError})
+		out.LocalMinima = append(out.LocalMinima, minimumJSON{Kappa: lm.Kappa, K: components(lm.Components), GenError: lm.GenError})
 	}
 	if m.json {
 		return writeJSON(stdout, stderr, out)
