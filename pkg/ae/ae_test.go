@@ -397,25 +397,32 @@ func TestRunCachedReturnsTheStoredResult(t *testing.T) {
 	p := theory.Params{Theta: []float64{4}, B: []float64{1}, Sigma: 0.3, AlphaU: 1, AlphaL: 1}
 	e := Experiment{Params: p, D: 12, Seeds: 2, Seed: 1, Ks: []int{1, 2}, Methods: []Method{MethodPCA, MethodTanh},
 		Train: Config{LR: 0.01, Steps: 20}, TestSize: 100}
-	dir := t.TempDir()
-	first, err := RunCached(context.Background(), e, dir)
+	t.Setenv("OPTREP_CACHE", t.TempDir())
+	t.Setenv("OPTREP_NO_CACHE", "")
+	first, err := RunCached(context.Background(), e)
 	if err != nil {
 		t.Fatal(err)
 	}
 	calls := 0
-	e.Progress = func(int, int) { calls++ }
-	second, err := RunCached(context.Background(), e, dir)
+	e.Progress = func(done, total int) {
+		calls++
+		if done != total {
+			t.Errorf("a cache hit should report every run done, got %d of %d", done, total)
+		}
+	}
+	e.Workers = 1
+	second, err := RunCached(context.Background(), e)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if calls != 0 {
-		t.Errorf("the cached experiment ran again (%d progress calls)", calls)
+	if calls != 1 {
+		t.Errorf("the cached experiment ran again (%d progress calls, want the one of a hit)", calls)
 	}
 	if !slices.Equal(first.Curves[1].GenErrors[1], second.Curves[1].GenErrors[1]) || len(second.Curves[1].Histories[0].Loss) == 0 {
 		t.Error("the stored result differs from the computed one")
 	}
-	e.Seed = 2
-	if third, _ := RunCached(context.Background(), e, dir); slices.Equal(first.Curves[1].GenErrors[0], third.Curves[1].GenErrors[0]) {
+	e.Seed, e.Progress = 2, nil
+	if third, _ := RunCached(context.Background(), e); slices.Equal(first.Curves[1].GenErrors[0], third.Curves[1].GenErrors[0]) {
 		t.Error("a different seed read the cached result")
 	}
 	if recs := second.Curves[0].Records(); len(recs) != 2 || recs[1][1].K != 2 || recs[1][1].GenError != second.Curves[0].GenErrors[1][1] {

@@ -83,10 +83,10 @@ type Experiment struct {
 	TestSize int
 	// Workers is the number of runs trained concurrently; 0 means GOMAXPROCS.
 	// It never changes the results.
-	Workers int
+	Workers int `json:"-"`
 	// Progress, if not nil, is called after each (trial, method, k) run with
 	// the number done and the total; calls are serialised.
-	Progress func(done, total int)
+	Progress func(done, total int) `json:"-"`
 }
 
 // Point aggregates the trials of one method at one width.

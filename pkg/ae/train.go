@@ -74,9 +74,9 @@ type Config struct {
 	// Reference, if not nil, is a d×K matrix whose column space the encoder
 	// is compared with at every record (History.Angle), e.g. the top-K PCA
 	// subspace of the same data.
-	Reference *mat.Dense
+	Reference *mat.Dense `json:"-"`
 	// Progress, if not nil, is called at every record.
-	Progress func(Status)
+	Progress func(Status) `json:"-"`
 }
 
 // Status is the state of a run at one record, for progress displays.

@@ -44,10 +44,10 @@ type AEConfig struct {
 	Train ae.Config
 	// Workers is the number of runs trained at once; 0 means GOMAXPROCS. It
 	// never changes the results.
-	Workers int
+	Workers int `json:"-"`
 	// Progress, if not nil, is called after each run with the number done
 	// and the total; calls are serialised.
-	Progress func(done, total int)
+	Progress func(done, total int) `json:"-"`
 }
 
 // Validate reports the first invalid field, naming it and its bound.

@@ -48,10 +48,10 @@ type Config struct {
 	Predict bool
 	// Workers is the number of (n_u, draw) jobs run at once; 0 means
 	// GOMAXPROCS. It never changes the results.
-	Workers int
+	Workers int `json:"-"`
 	// Progress, if not nil, is called after each job with the number done and
 	// the total. Calls are serialised.
-	Progress func(done, total int)
+	Progress func(done, total int) `json:"-"`
 }
 
 // Validate reports the first invalid field, naming it and its bound.

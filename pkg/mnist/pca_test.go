@@ -4,8 +4,6 @@ import (
 	"context"
 	"math"
 	"math/rand/v2"
-	"os"
-	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -13,6 +11,8 @@ import (
 
 	"gonum.org/v1/gonum/floats/scalar"
 	"gonum.org/v1/gonum/mat"
+
+	"github.com/optrep/optrep/pkg/simcache"
 )
 
 // randomSet returns n synthetic images: a few smooth "strokes" with random
@@ -230,15 +230,18 @@ func TestCacheReturnsTheStoredResultForTheSameKeyOnly(t *testing.T) {
 		calls++
 		return Run(context.Background(), randomSet(100, 6), randomSet(20, 7), cfg)
 	}
-	first, err := cached("test", cfg, nil, 0, compute)
+	first, _, err := simcache.Get("test", cfg, cachePackages, compute)
 	if err != nil {
 		t.Fatal(err)
 	}
-	again, err := cached("test", cfg, nil, 0, compute)
+	// Progress and Workers do not change the result, so not the key.
+	withProgress := cfg
+	withProgress.Progress, withProgress.Workers = func(int, int) {}, 3
+	again, hit, err := simcache.Get("test", withProgress, cachePackages, compute)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if calls != 1 {
+	if calls != 1 || !hit {
 		t.Fatalf("computed %d times for the same key, want once", calls)
 	}
 	// NaN entries (k above the rank) must survive as NaN.
@@ -247,27 +250,7 @@ func TestCacheReturnsTheStoredResultForTheSameKeyOnly(t *testing.T) {
 	}
 	other := cfg
 	other.Draws = 4
-	if _, err := cached("test", other, nil, 0, compute); err != nil || calls != 2 {
+	if _, _, err := simcache.Get("test", other, cachePackages, compute); err != nil || calls != 2 {
 		t.Errorf("another key was served from the cache (calls=%d, err=%v)", calls, err)
-	}
-}
-
-func TestCodeVersionIsPinnedForAKernelSession(t *testing.T) {
-	dir := t.TempDir()
-	t.Setenv("GONB_TMP_DIR", dir)
-	first, err := sessionCodeVersion()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want, _ := CodeVersion(); first != want {
-		t.Fatalf("first call %q, want the source hash %q", first, want)
-	}
-	// A later cell of the same session must see the same version even if the
-	// source changed in between; simulate that by editing the stored one.
-	if err := os.WriteFile(filepath.Join(dir, "optrep-mnist-code-version"), []byte("pinned"), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if got, _ := sessionCodeVersion(); got != "pinned" {
-		t.Errorf("later call %q, want the session's pinned version", got)
 	}
 }

@@ -1,15 +1,18 @@
-// Package simcache keeps the results of simulations on disk, keyed by
-// everything that determines them: the model parameters, the dimension, the
-// number of trials, the seed, the representation sizes and the version of
-// the code that computes them (a hash of the source of pkg/sim and
-// pkg/theory). A notebook that recomputes a sweep in a later cell, or is
-// re-run after a prose edit, reads the stored result instead of simulating
-// again; any change to the simulation code invalidates every entry.
+// Package simcache keeps expensive results on disk, keyed by everything that
+// determines them: the configuration that produced them and the version of
+// the code that computed them (a hash of the source of the packages
+// involved). A notebook that reads a result again in a later cell, or is
+// re-run after a prose edit, loads the stored result instead of computing it
+// again; any change to the computing code invalidates its entries.
+//
+// Get is the general mechanism (pkg/ae and pkg/mnist use it for their
+// experiments); Trials and Sweep put pkg/sim's simulations through it.
 //
 // The cache lives in $OPTREP_CACHE when set, otherwise in .optrep/cache under
 // the repository root (found from the notebook's folder or the working
 // directory), otherwise in the user's cache directory. OPTREP_NO_CACHE=1
-// turns it off.
+// turns it off; inside a GoNB kernel session the cells of that session then
+// still share results through the session's $GONB_TMP_DIR.
 package simcache
 
 import (
@@ -18,6 +21,7 @@ import (
 	"crypto/sha256"
 	"encoding/gob"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -36,89 +40,87 @@ const (
 	EnvDisable = "OPTREP_NO_CACHE"
 )
 
-// key is what a sweep's result depends on.
-type key struct {
-	Theta, B                             []float64
-	BPerp, Sigma, Lambda, AlphaU, AlphaL float64
-	D, Seeds                             int
-	Seed                                 uint64
-	Ks                                   []int
-	Code                                 string
-}
+// SimPackages are the packages whose source decides a simulation's result.
+var SimPackages = []string{"sim", "theory"}
 
-// Sweep is sim.Sweep through the cache (see Trials).
-func Sweep(ctx context.Context, cfg sim.Config, ks []int) ([]sim.Point, error) {
-	recs, err := Trials(ctx, cfg, ks)
-	if err != nil {
-		return nil, err
-	}
-	return sim.Aggregate(cfg, ks, recs), nil
-}
-
-// Trials is sim.Trials through the cache: stored records for the same key
-// are returned as they were computed, bit for bit; otherwise the trials run
-// and their records are stored. Failing to read or write the cache never
-// fails the run; it only costs the time of recomputing.
-func Trials(ctx context.Context, cfg sim.Config, ks []int) ([][]sim.Record, error) {
-	path, ok := entryPath(cfg, ks)
+// Get returns the value stored for key by the current source of the
+// packages pkgs (names under pkg/, such as "sim"), or calls compute and
+// stores what it returns; hit reports a value read from the cache. kind
+// names the sort of entry and prefixes its file name.
+//
+// The key is encoded as JSON, which is canonical (unlike gob, whose bytes
+// depend on what else the process encoded first), so it must be
+// JSON-encodable: fields that do not change the result (callbacks, worker
+// counts) carry the tag `json:"-"`. A key that cannot be encoded, or a cache
+// that cannot be read or written, never fails the call; it only costs the
+// time of computing.
+func Get[T any](kind string, key any, pkgs []string, compute func() (T, error)) (v T, hit bool, err error) {
+	path, ok := entryPath(kind, key, pkgs)
 	if ok {
-		if recs, err := load(path); err == nil {
-			if cfg.Progress != nil {
-				cfg.Progress(cfg.Seeds, cfg.Seeds)
-			}
-			return recs, nil
+		if v, err := load[T](path); err == nil {
+			return v, true, nil
 		}
 	}
-	recs, err := sim.Trials(ctx, cfg, ks)
+	v, err = compute()
 	if err != nil {
-		return nil, err
+		return v, false, err
 	}
 	if ok {
-		_ = store(path, recs) // a cache that cannot be written is only slower
+		_ = store(path, v) // a cache that cannot be written is only slower
 	}
-	return recs, nil
+	return v, false, nil
 }
 
-// entryPath is the file of the cache entry for a sweep, if caching is on.
-func entryPath(cfg sim.Config, ks []int) (string, bool) {
+// entryPath is the file of the entry for (kind, key, pkgs), if caching is on
+// and the key and the code version can be computed.
+func entryPath(kind string, key any, pkgs []string) (string, bool) {
+	dir := cacheDir()
+	if dir == "" {
+		return "", false
+	}
+	code, err := sessionCodeVersion(pkgs)
+	if err != nil {
+		return "", false
+	}
+	b, err := json.Marshal(key)
+	if err != nil {
+		return "", false
+	}
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\n%s\n", kind, code)
+	h.Write(b)
+	return filepath.Join(dir, kind+"-"+hex.EncodeToString(h.Sum(nil)[:16])+".gob"), true
+}
+
+// cacheDir is the folder entries go to, "" when there is none.
+func cacheDir() string {
 	if v := os.Getenv(EnvDisable); v == "1" || v == "true" {
-		return "", false
+		return os.Getenv("GONB_TMP_DIR")
 	}
-	code, err := CodeVersion()
+	d, err := Dir()
 	if err != nil {
-		return "", false
+		return ""
 	}
-	dir, err := Dir()
-	if err != nil {
-		return "", false
-	}
-	p := cfg.Params
-	k := key{p.Theta, p.B, p.BPerp, p.Sigma, p.Lambda, p.AlphaU, p.AlphaL, cfg.D, cfg.Seeds, cfg.Seed, ks, code}
-	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(k); err != nil {
-		return "", false
-	}
-	sum := sha256.Sum256(buf.Bytes())
-	return filepath.Join(dir, "trials-"+hex.EncodeToString(sum[:16])+".gob"), true
+	return d
 }
 
-func load(path string) ([][]sim.Record, error) {
+func load[T any](path string) (T, error) {
+	var v T
 	b, err := os.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return v, err
 	}
-	var recs [][]sim.Record
-	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&recs); err != nil {
-		return nil, fmt.Errorf("cache entry %s: %w", path, err)
+	if err := gob.NewDecoder(bytes.NewReader(b)).Decode(&v); err != nil {
+		return v, fmt.Errorf("cache entry %s: %w", path, err)
 	}
-	return recs, nil
+	return v, nil
 }
 
 // store writes the entry through a temporary file and a rename, so a reader
 // never sees half an entry.
-func store(path string, recs [][]sim.Record) error {
+func store(path string, v any) error {
 	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(recs); err != nil {
+	if err := gob.NewEncoder(&buf).Encode(v); err != nil {
 		return err
 	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -137,6 +139,43 @@ func store(path string, recs [][]sim.Record) error {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)
+}
+
+// trialsKey is what a simulation's trials depend on.
+type trialsKey struct {
+	Theta, B                             []float64
+	BPerp, Sigma, Lambda, AlphaU, AlphaL float64
+	D, Seeds                             int
+	Seed                                 uint64
+	Ks                                   []int
+}
+
+func newTrialsKey(cfg sim.Config, ks []int) trialsKey {
+	p := cfg.Params
+	return trialsKey{p.Theta, p.B, p.BPerp, p.Sigma, p.Lambda, p.AlphaU, p.AlphaL, cfg.D, cfg.Seeds, cfg.Seed, ks}
+}
+
+// Sweep is sim.Sweep through the cache (see Trials).
+func Sweep(ctx context.Context, cfg sim.Config, ks []int) ([]sim.Point, error) {
+	recs, err := Trials(ctx, cfg, ks)
+	if err != nil {
+		return nil, err
+	}
+	return sim.Aggregate(cfg, ks, recs), nil
+}
+
+// Trials is sim.Trials through the cache: stored records for the same
+// configuration are returned as they were computed, bit for bit; otherwise
+// the trials run and their records are stored. A hit is reported to
+// cfg.Progress as every trial done.
+func Trials(ctx context.Context, cfg sim.Config, ks []int) ([][]sim.Record, error) {
+	recs, hit, err := Get("trials", newTrialsKey(cfg, ks), SimPackages, func() ([][]sim.Record, error) {
+		return sim.Trials(ctx, cfg, ks)
+	})
+	if hit && cfg.Progress != nil {
+		cfg.Progress(cfg.Seeds, cfg.Seeds)
+	}
+	return recs, err
 }
 
 // Dir is the cache directory (see the package documentation).
@@ -168,23 +207,45 @@ func Dir() (string, error) {
 	return filepath.Join(ucd, "optrep"), nil
 }
 
-// CodeVersion is a hash of the Go source of the packages whose code decides
-// a simulation's result (pkg/sim and pkg/theory, tests excluded). It is read
-// from the source tree this package was compiled from, and is an error when
-// that tree is not available (a build with -trimpath, say), in which case
-// nothing is cached.
-func CodeVersion() (string, error) {
+// sessionCodeVersion is CodeVersion(pkgs...), read once per GoNB kernel
+// session: the first cell that asks stores it in $GONB_TMP_DIR, which lives
+// as long as the session, and later cells reuse it. Every cell of a run then
+// finds the result the first one computed, even when the source tree changes
+// during the run (a shared working tree, an edit between cells); a new
+// session hashes the source again. Outside GoNB it is CodeVersion.
+func sessionCodeVersion(pkgs []string) (string, error) {
+	dir := os.Getenv("GONB_TMP_DIR")
+	if dir == "" {
+		return CodeVersion(pkgs...)
+	}
+	path := filepath.Join(dir, "optrep-code-version-"+strings.Join(pkgs, "+"))
+	if b, err := os.ReadFile(path); err == nil && len(b) > 0 {
+		return string(b), nil
+	}
+	v, err := CodeVersion(pkgs...)
+	if err != nil {
+		return "", err
+	}
+	_ = os.WriteFile(path, []byte(v), 0o644)
+	return v, nil
+}
+
+// CodeVersion is a hash of the Go source (tests excluded) of the packages
+// pkgs under pkg/, read from the source tree this package was compiled from.
+// It is an error when that tree is not available (a build with -trimpath,
+// say), in which case nothing is cached.
+func CodeVersion(pkgs ...string) (string, error) {
 	_, file, _, ok := runtime.Caller(0)
 	if !ok || !filepath.IsAbs(file) {
-		return "", errors.New("simulation cache: source tree unknown")
+		return "", errors.New("cache: source tree unknown")
 	}
 	pkgDir := filepath.Dir(filepath.Dir(file))
 	h := sha256.New()
-	for _, name := range []string{"sim", "theory"} {
+	for _, name := range pkgs {
 		dir := filepath.Join(pkgDir, name)
 		entries, err := os.ReadDir(dir)
 		if err != nil {
-			return "", fmt.Errorf("simulation cache: %w", err)
+			return "", fmt.Errorf("cache: %w", err)
 		}
 		var files []string
 		for _, e := range entries {
@@ -196,7 +257,7 @@ func CodeVersion() (string, error) {
 		for _, f := range files {
 			b, err := os.ReadFile(filepath.Join(dir, f))
 			if err != nil {
-				return "", fmt.Errorf("simulation cache: %w", err)
+				return "", fmt.Errorf("cache: %w", err)
 			}
 			fmt.Fprintf(h, "%s/%s %d\n", name, f, len(b))
 			h.Write(b)
