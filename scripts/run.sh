@@ -14,7 +14,9 @@
 # plus manifest.tsv, report.txt, junit.xml (one testsuite per notebook, one testcase per
 # check) and summary.json (every check with measured and expected values, wall times).
 # The run is staged beside DIR and replaces DIR only when it succeeds; a failed run
-# is kept in DIR.failed and DIR keeps the last good run.
+# is kept in DIR.failed and DIR keeps the last good run. DIR must be new, empty or the
+# results of an earlier run (which leaves the marker file .optrep-run in it): run.sh
+# refuses to replace any other folder.
 #
 # When every notebook passed, scripts/browsercheck.sh opens each HTML export in headless
 # Chromium with no network and checks that every chart drew and the console shows no
@@ -100,6 +102,7 @@ resolve_notebooks() {
 	local i name
 	for i in "${!NOTEBOOKS[@]}"; do
 		[[ -f "${NOTEBOOKS[$i]}" ]] || { echo "run.sh: ${NOTEBOOKS[$i]}: no such notebook" >&2; exit 2; }
+		[[ "${NOTEBOOKS[$i]}" == *.ipynb ]] || { echo "run.sh: ${NOTEBOOKS[$i]}: not a notebook (want a .ipynb file)" >&2; exit 2; }
 		NOTEBOOKS[i]="$(realpath "${NOTEBOOKS[$i]}")"
 		name="$(basename "${NOTEBOOKS[$i]}")"
 		if [[ -n "${seen[$name]:-}" ]]; then
@@ -110,21 +113,38 @@ resolve_notebooks() {
 	done
 }
 
-# check_out refuses an output folder that holds one of the notebooks being run:
-# swapping the results into place would replace the committed notebooks.
+# check_out refuses an output folder that run.sh did not make: a run replaces DIR (and
+# DIR.failed, DIR.old) wholesale, so DIR must not exist yet, be empty, or hold the marker
+# file that every run leaves in its results. Anything else (a folder of the repository,
+# a thesis, a notebook given by mistake as DIR) is left alone.
+readonly OUT_MARKER=".optrep-run"
 check_out() {
-	mkdir -p "$(dirname "$OUT")"
-	OUT="$(realpath -m "$OUT")"
-	local nb
-	for nb in "${NOTEBOOKS[@]}"; do
-		case "$nb" in
-		"$OUT"/*) echo "run.sh: --out $OUT contains $nb; choose another output folder" >&2; exit 2 ;;
-		esac
-	done
-	if [[ "$OUT" == "$ROOT" || "$OUT" == "/" ]]; then
-		echo "run.sh: refusing to use $OUT as the output folder" >&2
+	if [[ -z "$OUT" ]]; then
+		echo "run.sh: --out needs a directory" >&2
 		exit 2
 	fi
+	mkdir -p "$(dirname "$OUT")"
+	OUT="$(realpath -m "$OUT")"
+	local nb dir
+	for nb in "${NOTEBOOKS[@]}"; do
+		case "$nb" in
+		"$OUT" | "$OUT"/*) echo "run.sh: --out $OUT contains $nb; choose another output folder" >&2; exit 2 ;;
+		esac
+	done
+	case "$ROOT/" in
+	"$OUT"/*) echo "run.sh: refusing to use $OUT as the output folder: it holds the repository" >&2; exit 2 ;;
+	esac
+	for dir in "$OUT" "$OUT.failed" "$OUT.old"; do
+		if [[ -e "$dir" && ! -d "$dir" ]]; then
+			echo "run.sh: --out $OUT: $dir exists and is not a folder; choose another output folder" >&2
+			exit 2
+		fi
+		# manifest.tsv: the results of a run from before the marker.
+		if [[ -d "$dir" && ! -e "$dir/$OUT_MARKER" && ! -e "$dir/manifest.tsv" && -n "$(ls -A "$dir")" ]]; then
+			echo "run.sh: --out $OUT: $dir is not empty and was not written by run.sh; choose another output folder" >&2
+			exit 2
+		fi
+	done
 }
 
 # Runs go through the project's own kernel spec, tools and echarts copy.
@@ -177,6 +197,22 @@ quiet_log() {
 	' "$1"
 }
 
+# stop_notebook ends the notebook being executed, if any, kernel included. Jupyter starts
+# the kernel in a session of its own, and GoNB does not watch its parent: killed without
+# a clean shutdown, nbconvert would leave the kernel and its cell's program running.
+# The kernel leads its own process group, so one signal reaches both.
+NBCONVERT=""
+stop_notebook() {
+	[[ -n "$NBCONVERT" ]] || return 0
+	local kid
+	for kid in $(cat /proc/"$NBCONVERT"/task/*/children 2>/dev/null); do
+		kill -TERM -- "-$kid" 2>/dev/null || kill -TERM "$kid" 2>/dev/null || true
+	done
+	kill -TERM "$NBCONVERT" 2>/dev/null || true
+	wait "$NBCONVERT" 2>/dev/null || true
+	NBCONVERT=""
+}
+
 # run_one NOTEBOOK INDEX: execute one notebook into the stage folder and export it.
 # Returns non-zero when the notebook failed; the caller carries on with the next.
 run_one() {
@@ -194,10 +230,15 @@ run_one() {
 	export OPTREP_CHECKS="$STAGE/logs/$name.checks.jsonl"
 	# --allow-errors: keep executing and write the notebook even when a cell fails, so
 	# that the executed copy shows the error; nbcheck turns it into a failure.
+	# In the background, so that a signal reaches the trap at once rather than after
+	# the notebook (bash defers traps while a foreground command runs).
 	"$JUPYTER" nbconvert --to notebook --execute --allow-errors \
 		--ExecutePreprocessor.timeout="$CELL_TIMEOUT" \
 		--ExecutePreprocessor.kernel_name=gonb \
-		--output-dir "$STAGE" --output "$name" "$nb" >"$log" 2>&1 || rc=$?
+		--output-dir "$STAGE" --output "$name" "$nb" >"$log" 2>&1 &
+	NBCONVERT=$!
+	wait "$NBCONVERT" || rc=$?
+	NBCONVERT=""
 	wall="$(elapsed "$start")"
 	if [[ -f "$STAGE/$name.ipynb" ]]; then
 		"$JUPYTER" nbconvert --to html --output-dir "$STAGE" "$STAGE/$name.ipynb" \
@@ -232,8 +273,9 @@ main() {
 	STAGE="$(mktemp -d "$(dirname "$OUT")/.$(basename "$OUT").staging.XXXXXX")"
 	chmod 755 "$STAGE"
 	mkdir -p "$STAGE/logs"
+	echo "results of scripts/run.sh; a later run replaces this folder" >"$STAGE/$OUT_MARKER"
 	# An interrupted run leaves no half-written folder behind under a real name.
-	trap 'rm -rf "$STAGE"; echo "[run] interrupted; $(basename "$OUT")/ untouched" >&2; exit 130' INT TERM
+	trap 'stop_notebook; rm -rf "$STAGE"; echo "[run] interrupted; $(basename "$OUT")/ untouched" >&2; exit 130' INT TERM
 
 	local mode=full
 	((QUICK)) && mode=quick
