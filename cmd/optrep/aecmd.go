@@ -61,7 +61,7 @@ func aeInvalid(err error, kFlag string) error {
 	if f, ok := aeFlag[name]; ok {
 		return usageError{f + ": " + msg}
 	}
-	return usageError{"--d/--alpha-u/--alpha-l: " + msg}
+	return configInvalid(errors.New(msg))
 }
 
 func runAE(args []string, stdout, stderr io.Writer) int {

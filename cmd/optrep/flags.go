@@ -45,16 +45,22 @@ type modelFlags struct {
 }
 
 func (m *modelFlags) register(fs *flag.FlagSet, withKappa bool) {
-	fs.Var(&m.theta, "theta", "spike strengths, comma-separated")
-	fs.Var(&m.b, "b", "task alignment per spike, comma-separated")
-	fs.Float64Var(&m.bPerp, "b-perp", 0, "task component outside the spikes")
-	fs.Float64Var(&m.sigma, "sigma", 0, "label noise")
-	fs.Float64Var(&m.lambda, "lambda", 0, "probe ridge")
+	m.registerTask(fs)
 	fs.Float64Var(&m.alphaU, "alpha-u", math.NaN(), "unlabelled samples per dimension")
 	fs.Float64Var(&m.alphaL, "alpha-l", math.NaN(), "labelled samples per dimension")
 	if withKappa {
 		fs.Float64Var(&m.kap, "kappa", math.NaN(), "representation size k/d")
 	}
+}
+
+// registerTask registers the model flags but the sample ratios and the size,
+// for a subcommand that sweeps those itself.
+func (m *modelFlags) registerTask(fs *flag.FlagSet) {
+	fs.Var(&m.theta, "theta", "spike strengths, comma-separated")
+	fs.Var(&m.b, "b", "task alignment per spike, comma-separated")
+	fs.Float64Var(&m.bPerp, "b-perp", 0, "task component outside the spikes")
+	fs.Float64Var(&m.sigma, "sigma", 0, "label noise")
+	fs.Float64Var(&m.lambda, "lambda", 0, "probe ridge")
 	fs.BoolVar(&m.json, "json", false, "print JSON")
 }
 
@@ -112,7 +118,7 @@ func parse(fs *flag.FlagSet, args []string, required ...string) error {
 		if errors.Is(err, flag.ErrHelp) {
 			return helpRequest{fs}
 		}
-		return usageError{cleanFlagError(err)}
+		return usageError{cleanFlagError(fs, err)}
 	}
 	if fs.NArg() > 0 {
 		return usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
@@ -136,8 +142,27 @@ func given(fs *flag.FlagSet, name string) bool {
 
 // cleanFlagError rewrites the flag package's messages with the --name
 // spelling used in the documentation.
-func cleanFlagError(err error) string {
+func cleanFlagError(fs *flag.FlagSet, err error) string {
 	msg := err.Error()
+	// "parse error" says nothing of what was wanted: say it from the flag's type.
+	if before, ok := strings.CutSuffix(msg, ": parse error"); ok {
+		if i := strings.LastIndex(before, " -"); i >= 0 {
+			if f := fs.Lookup(before[i+2:]); f != nil {
+				if g, ok := f.Value.(flag.Getter); ok {
+					switch g.Get().(type) {
+					case uint, uint64:
+						msg = before + ": want a whole number >= 0"
+					case int, int64:
+						msg = before + ": want a whole number"
+					case float64:
+						msg = before + ": want a number"
+					case bool:
+						msg = before + ": want true or false"
+					}
+				}
+			}
+		}
+	}
 	if i := strings.Index(msg, " -"); i >= 0 && strings.HasPrefix(msg, "invalid") {
 		msg = msg[:i] + " --" + msg[i+2:]
 	}
@@ -166,6 +191,21 @@ func invalid(err error) error {
 		return usageError{f + ": " + msg}
 	}
 	return usageError{msg}
+}
+
+// configInvalid names the flags behind an error of a simulation's size: --d
+// for d itself, and the sample ratios with it for n_u and n_l.
+func configInvalid(err error) error {
+	msg := err.Error()
+	switch {
+	case strings.HasPrefix(msg, "d="):
+		return usageError{"--d: " + msg}
+	case strings.HasPrefix(msg, "n_u"):
+		return usageError{"--d/--alpha-u: " + msg}
+	case strings.HasPrefix(msg, "n_l"):
+		return usageError{"--d/--alpha-l: " + msg}
+	}
+	return usageError{"--d/--alpha-u/--alpha-l: " + msg}
 }
 
 // report prints a one-line error and returns the exit status for it.

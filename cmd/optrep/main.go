@@ -27,10 +27,13 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
 }
 
+// subcommands lists the subcommands for the error messages.
+const subcommands = "theory, sim, optimal, exchange, phase, ae, mnist"
+
 // run dispatches to a subcommand and returns the process exit status.
 func run(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprintln(stderr, "optrep: missing subcommand (theory, sim, optimal, exchange, ae, phase); try 'optrep help'")
+		fmt.Fprintln(stderr, "optrep: missing subcommand ("+subcommands+"); try 'optrep help'")
 		return exitUsage
 	}
 	switch args[0] {
@@ -52,7 +55,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, usage)
 		return 0
 	default:
-		fmt.Fprintf(stderr, "optrep: unknown subcommand %q (want theory, sim, optimal, exchange, ae or phase)\n", args[0])
+		fmt.Fprintf(stderr, "optrep: unknown subcommand %q (want one of %s)\n", args[0], subcommands)
 		return exitUsage
 	}
 }

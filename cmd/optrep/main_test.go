@@ -244,3 +244,19 @@ func TestExchangeBadInput(t *testing.T) {
 		})
 	}
 }
+
+func TestPhaseRefusesAnUnwritablePrefixBeforeComputing(t *testing.T) {
+	for _, c := range []struct{ out, want string }{
+		{"", "--out"},
+		{t.TempDir() + "/", "--out"},
+		{"/nonexistent-folder-of-optrep/p", "does not exist"},
+	} {
+		_, errOut, code := runArgs("phase", "--theta", "4", "--b", "1", "--n", "3", "--quiet", "--out", c.out)
+		if code != 2 || !strings.Contains(errOut, c.want) {
+			t.Errorf("--out %q: exit %d, stderr %q", c.out, code, errOut)
+		}
+	}
+	if _, errOut, code := runArgs("phase", "--theta", "4", "--b", "1", "--alpha-u", "1"); code != 2 || !strings.Contains(errOut, "--alpha-u") {
+		t.Errorf("--alpha-u should be refused by phase: exit %d, %q", code, errOut)
+	}
+}

@@ -85,6 +85,10 @@ func runMNIST(args []string, stdout, stderr io.Writer) int {
 	if err := cfg.Validate(mnist.TrainSize); err != nil {
 		return report(stderr, "mnist", mnistInvalid(err))
 	}
+	// Sizes above the rank are left out; with none left there is nothing to fit.
+	if ks[0] > mnist.Rank(*nu) {
+		return report(stderr, "mnist", usageError{fmt.Sprintf("--k: every size exceeds the rank min(784, n_u − 1) = %d of %d unlabelled images", mnist.Rank(*nu), *nu)})
+	}
 	train, test, err := mnist.LoadDefault()
 	if err != nil {
 		return report(stderr, "mnist", err)

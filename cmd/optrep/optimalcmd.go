@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/optrep/optrep/pkg/theory"
@@ -124,7 +125,7 @@ type phaseJSON struct {
 func runPhase(args []string, stdout, stderr io.Writer) int {
 	var m modelFlags
 	fs := flag.NewFlagSet("phase", flag.ContinueOnError)
-	m.register(fs, false)
+	m.registerTask(fs)
 	auMin := fs.Float64("alpha-u-min", 0.1, "smallest alpha_u of the grid")
 	auMax := fs.Float64("alpha-u-max", 100, "largest alpha_u of the grid")
 	alMin := fs.Float64("alpha-l-min", 0.01, "smallest alpha_l of the grid")
@@ -147,6 +148,13 @@ func runPhase(args []string, stdout, stderr io.Writer) int {
 	p.AlphaU, p.AlphaL = au[0], al[0]
 	if err := p.Validate(); err != nil {
 		return report(stderr, "phase", invalid(err))
+	}
+	// The grid takes a while; a prefix that cannot be written fails first.
+	if *out == "" || strings.HasSuffix(*out, "/") {
+		return report(stderr, "phase", usageError{fmt.Sprintf("--out: %q: want a path prefix such as results/phase (PREFIX.csv and PREFIX.json are written)", *out)})
+	}
+	if fi, err := os.Stat(filepath.Dir(*out)); err != nil || !fi.IsDir() {
+		return report(stderr, "phase", usageError{fmt.Sprintf("--out: %s: the folder %s does not exist", *out, filepath.Dir(*out))})
 	}
 	var progress func(done, total int)
 	if !*quiet {
@@ -190,6 +198,14 @@ func runPhase(args []string, stdout, stderr io.Writer) int {
 	if err := writeCSVAtomic(*out+".csv", rows); err != nil {
 		return report(stderr, "phase", err)
 	}
+	if m.json {
+		return writeJSON(stdout, stderr, struct {
+			CSV  string `json:"csv"`
+			JSON string `json:"json"`
+			NU   int    `json:"n_alpha_u"`
+			NL   int    `json:"n_alpha_l"`
+		}{*out + ".csv", *out + ".json", len(au), len(al)})
+	}
 	fmt.Fprintf(stdout, "wrote %s.csv and %s.json (%d×%d grid)\n", *out, *out, len(au), len(al))
 	return 0
 }
@@ -209,6 +225,10 @@ func writeFileAtomic(path string, data []byte) error {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	// CreateTemp makes the file private; results are for sharing.
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
 		return fmt.Errorf("writing %s: %w", path, err)
 	}
 	if err := os.Rename(tmp.Name(), path); err != nil {

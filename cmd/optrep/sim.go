@@ -58,7 +58,7 @@ func runSim(args []string, stdout, stderr io.Writer) int {
 	}
 	cfg := sim.Config{Params: p, D: *d, Seeds: *seeds, Seed: *seed}
 	if err := cfg.Validate(); err != nil {
-		return report(stderr, "sim", usageError{"--d/--alpha-u/--alpha-l: " + err.Error()})
+		return report(stderr, "sim", configInvalid(err))
 	}
 	k := sim.KFromKappa(m.kap, *d, len(p.Theta))
 	if k > cfg.MaxK() {

@@ -2,6 +2,7 @@ package ae
 
 import (
 	"context"
+	"errors"
 	"math"
 	"slices"
 	"strings"
@@ -215,6 +216,31 @@ func TestToleranceStopsTraining(t *testing.T) {
 	}
 	if !h.Converged || h.Steps >= 100000 {
 		t.Errorf("converged=%v after %d steps", h.Converged, h.Steps)
+	}
+}
+
+// A learning rate far too large makes the loss explode; the run must say
+// so even while the loss is still finite, instead of reporting a
+// "converged" model that is garbage.
+func TestRunawayTrainingIsAnError(t *testing.T) {
+	dt := smallData(t, small, 20)
+	for _, c := range []struct {
+		name string
+		cfg  Config
+	}{
+		{"linear, Adam, lr=100", Config{K: 3, LR: 100, Steps: 200, Every: 10, Seed: 1}},
+		{"tanh, Adam, lr=1e6", Config{K: 3, Act: Tanh, LR: 1e6, Steps: 200, Every: 10, Seed: 1}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			_, _, err := Train(context.Background(), dt.XU, c.cfg)
+			if !errors.Is(err, ErrDiverged) {
+				t.Errorf("err = %v, want ErrDiverged", err)
+			}
+		})
+	}
+	// A sound rate on the same data is not flagged.
+	if _, _, err := Train(context.Background(), dt.XU, Config{K: 3, LR: 0.01, Steps: 200, Every: 10, Seed: 1}); err != nil {
+		t.Errorf("lr=0.01: %v", err)
 	}
 }
 

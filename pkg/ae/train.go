@@ -134,8 +134,13 @@ func (c Config) Validate(n, d int) error {
 	return nil
 }
 
-// ErrDiverged is returned (wrapped) when the loss becomes NaN or infinite.
+// ErrDiverged is returned (wrapped) when the loss becomes NaN or infinite,
+// or exceeds divergedFactor times the loss of the zero map.
 var ErrDiverged = errors.New("training diverged")
+
+// divergedFactor bounds the reconstruction loss of a training that has not
+// run away, relative to that of the zero map.
+const divergedFactor = 1e3
 
 // Train fits an autoencoder to the rows of x (n×d) and returns it with its
 // history. Cancelling ctx stops the run at the next record with an error
@@ -194,9 +199,12 @@ func Train(ctx context.Context, x *mat.Dense, cfg Config) (*Model, History, erro
 		}
 		return loss + cfg.WeightDecay*(sumSq(enc)+sumSq(dec))
 	}
+	// The zero map reconstructs with loss (1/n)Σ‖x‖²; training that ends far
+	// above it has run away even while the loss is still finite.
+	zeroLoss := sumSq(x) / float64(n)
 	record := func(step int, loss float64) error {
-		if math.IsNaN(loss) || math.IsInf(loss, 0) {
-			return fmt.Errorf("ae: %w at step %d (loss %g; lower lr=%g?)", ErrDiverged, step, loss, cfg.LR)
+		if math.IsNaN(loss) || math.IsInf(loss, 0) || loss > divergedFactor*zeroLoss {
+			return fmt.Errorf("ae: %w at step %d (loss %g, %g for the zero map; lower lr=%g?)", ErrDiverged, step, loss, zeroLoss, cfg.LR)
 		}
 		hist.Step = append(hist.Step, step)
 		hist.Loss = append(hist.Loss, loss)

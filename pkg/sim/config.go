@@ -38,9 +38,15 @@ func (c Config) NL() int { return roundCount(c.Params.AlphaL, c.D) }
 // MaxK is the largest admissible representation size min(d, n_u).
 func (c Config) MaxK() int { return min(c.D, c.NU()) }
 
+// MaxD is the largest ambient dimension a simulation accepts.
+const MaxD = 100000
+
+// maxCount bounds n_u and n_l, whose data matrices have n·d entries.
+const maxCount = math.MaxInt32
+
 func roundCount(alpha float64, d int) int {
 	v := math.Round(alpha * float64(d))
-	if !(v >= 0) || v > math.MaxInt32 {
+	if !(v >= 0) || v > maxCount {
 		return 0
 	}
 	return int(v)
@@ -50,6 +56,9 @@ func roundCount(alpha float64, d int) int {
 func (c Config) Validate() error {
 	if c.D < 1 {
 		return fmt.Errorf("d=%d: must be >= 1", c.D)
+	}
+	if c.D > MaxD {
+		return fmt.Errorf("d=%d: must be <= %d (one d×d matrix of float64 takes 8d² bytes, 80 GB at d = 100000)", c.D, MaxD)
 	}
 	if c.Seeds < 1 {
 		return fmt.Errorf("seeds=%d: must be >= 1", c.Seeds)
@@ -62,6 +71,14 @@ func (c Config) Validate() error {
 	}
 	if r := len(c.Params.Theta); r >= c.D {
 		return fmt.Errorf("d=%d: must exceed the number of spikes r=%d", c.D, r)
+	}
+	for _, n := range []struct {
+		name  string
+		alpha float64
+	}{{"n_u = round(alpha_u*d)", c.Params.AlphaU}, {"n_l = round(alpha_l*d)", c.Params.AlphaL}} {
+		if v := math.Round(n.alpha * float64(c.D)); v > maxCount {
+			return fmt.Errorf("%s = round(%g*%d) = %g: must be <= %d", n.name, n.alpha, c.D, v, maxCount)
+		}
 	}
 	if c.NU() < 1 {
 		return fmt.Errorf("n_u = round(alpha_u*d) = round(%g*%d) = %d: must be >= 1", c.Params.AlphaU, c.D, c.NU())
