@@ -6,9 +6,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math"
-	"runtime"
 	"slices"
-	"sync"
 
 	"github.com/optrep/optrep/pkg/ae"
 	"github.com/optrep/optrep/pkg/sim"
@@ -133,50 +131,12 @@ func RunAE(ctx context.Context, train, test *Set, cfg AEConfig) (*AEResult, erro
 			}
 		}
 	}
-	workers := cfg.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	var (
-		mu       sync.Mutex
-		done     int
-		firstErr error
-		wg       sync.WaitGroup
-		next     = make(chan job)
-	)
-	for range min(workers, len(jobs)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range next {
-				err := aeJob(ctx, res, train, test, j.a, j.iu, j.ik, j.draw)
-				mu.Lock()
-				if err != nil && firstErr == nil {
-					firstErr = err
-				}
-				done++
-				if cfg.Progress != nil {
-					cfg.Progress(done, len(jobs))
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-feed:
-	for _, j := range jobs {
-		select {
-		case next <- j:
-		case <-ctx.Done():
-			break feed
-		}
-	}
-	close(next)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
+	err := parallel(ctx, cfg.Workers, len(jobs), func(i int) error {
+		j := jobs[i]
+		return aeJob(ctx, res, train, test, j.a, j.iu, j.ik, j.draw)
+	}, cfg.Progress)
+	if err != nil {
 		return nil, err
-	}
-	if firstErr != nil {
-		return nil, firstErr
 	}
 	return res, nil
 }

@@ -150,54 +150,11 @@ func Run(ctx context.Context, train, test *Set, cfg Config) (*Result, error) {
 		test.Row(i, xt.RawRowView(i))
 	}
 
-	type job struct{ iu, draw int }
-	jobs := make(chan job)
-	workers := cfg.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	total := nu * nd
-	var (
-		mu       sync.Mutex
-		done     int
-		firstErr error
-		wg       sync.WaitGroup
-	)
-	for range min(workers, total) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for jb := range jobs {
-				err := runJob(res, train, test, xt, jb.iu, jb.draw)
-				mu.Lock()
-				if err != nil && firstErr == nil {
-					firstErr = err
-				}
-				done++
-				if cfg.Progress != nil {
-					cfg.Progress(done, total)
-				}
-				mu.Unlock()
-			}
-		}()
-	}
-feed:
-	for iu := range nu {
-		for draw := range nd {
-			select {
-			case jobs <- job{iu, draw}:
-			case <-ctx.Done():
-				break feed
-			}
-		}
-	}
-	close(jobs)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
+	err := parallel(ctx, cfg.Workers, nu*nd, func(i int) error {
+		return runJob(res, train, test, xt, i/nd, i%nd)
+	}, cfg.Progress)
+	if err != nil {
 		return nil, err
-	}
-	if firstErr != nil {
-		return nil, firstErr
 	}
 	return res, nil
 }
@@ -453,4 +410,54 @@ func (r *Result) PredictedK(iu, il int, finite bool) (est sim.Estimate, median f
 // plausible set (it is significantly worse where the other one is best).
 func Larger(a, b Best) bool {
 	return a.K > b.K && !slices.Contains(b.Plausible, a.K) && !slices.Contains(a.Plausible, b.K)
+}
+
+// parallel runs f(0), …, f(n−1) on workers goroutines (0 means GOMAXPROCS)
+// and reports each completion to progress, if not nil, never concurrently.
+// Jobs write only their own part of a result, so it does not depend on the
+// number of workers; the error returned is the lowest-numbered job's, or
+// the context's when it was cancelled.
+func parallel(ctx context.Context, workers, n int, f func(i int) error, progress func(done, total int)) error {
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	errs := make([]error, n)
+	next := make(chan int)
+	var (
+		mu   sync.Mutex
+		done int
+		wg   sync.WaitGroup
+	)
+	for range min(workers, n) {
+		wg.Go(func() {
+			for i := range next {
+				errs[i] = f(i)
+				if progress != nil {
+					mu.Lock()
+					done++
+					progress(done, n)
+					mu.Unlock()
+				}
+			}
+		})
+	}
+feed:
+	for i := range n {
+		select {
+		case next <- i:
+		case <-ctx.Done():
+			break feed
+		}
+	}
+	close(next)
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
